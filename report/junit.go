@@ -1,0 +1,144 @@
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+type junitEncoder struct{ w io.Writer }
+
+func (e *junitEncoder) Begin(*Report) error  { return nil }
+func (e *junitEncoder) Result(*Result) error { return nil }
+func (e *junitEncoder) Streams() bool        { return false }
+
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Name    string       `xml:"name,attr"`
+	Tests   int          `xml:"tests,attr"`
+	Fails   int          `xml:"failures,attr"`
+	Errors  int          `xml:"errors,attr"`
+	Skipped int          `xml:"skipped,attr"`
+	Time    string       `xml:"time,attr"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Fails      int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Hostname   string          `xml:"hostname,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Body    string `xml:",chardata"`
+}
+
+func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
+
+// End writes one suite per check kind, one test case per result. A warn is
+// a passing case whose system-out carries the warning.
+func (e *junitEncoder) End(r *Report) error {
+	suites := junitSuites{Name: r.Tool, Time: seconds(r.DurationMS)}
+	index := map[string]int{}
+	for i := range r.Results {
+		res := &r.Results[i]
+		k, ok := index[res.Check]
+		if !ok {
+			k = len(suites.Suites)
+			index[res.Check] = k
+			suites.Suites = append(suites.Suites, junitSuite{
+				Name: r.Tool + "." + res.Check, Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
+				Hostname: r.Vantage.Hostname, Time: seconds(r.DurationMS),
+				Properties: []junitProperty{{"schema", r.Schema}, {"version", r.Version}, {"interrupted", fmt.Sprint(r.Interrupted)}},
+			})
+		}
+		s := &suites.Suites[k]
+		c := junitCase{Classname: r.Tool + "." + res.Check, Name: res.ID, Time: seconds(res.DurationMS)}
+		msg := &junitMessage{Message: oneLine(res), Type: failureType(res), Body: caseBody(res)}
+		switch res.Status {
+		case StatusFail:
+			c.Failure, s.Fails = msg, s.Fails+1
+		case StatusError:
+			c.Error, s.Errors = msg, s.Errors+1
+		case StatusSkip:
+			c.Skipped, s.Skipped = &junitMessage{Message: oneLine(res)}, s.Skipped+1
+		case StatusWarn:
+			c.SystemOut = "warning: " + msg.Message + "\n" + msg.Body
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	for _, s := range suites.Suites {
+		suites.Tests, suites.Fails, suites.Errors, suites.Skipped = suites.Tests+s.Tests, suites.Fails+s.Fails, suites.Errors+s.Errors, suites.Skipped+s.Skipped
+	}
+	if _, err := io.WriteString(e.w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(e.w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(suites); err != nil {
+		return err
+	}
+	_, err := io.WriteString(e.w, "\n")
+	return err
+}
+
+func oneLine(res *Result) string {
+	parts := []string{res.Observed}
+	if res.Reason != "" {
+		parts = append(parts, res.Reason)
+	}
+	if res.ReportedBy != "" {
+		parts = append(parts, "reported by "+res.ReportedBy)
+	}
+	if res.Expect != "" {
+		parts = append(parts, "expected "+res.Expect)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func failureType(res *Result) string {
+	if res.Failure != nil {
+		return *res.Failure
+	}
+	return ""
+}
+
+func caseBody(res *Result) string {
+	var b strings.Builder
+	if res.Hint != "" {
+		b.WriteString(res.Hint + "\n")
+	}
+	if res.Detail != nil {
+		if d, err := json.Marshal(res.Detail); err == nil {
+			b.WriteString("detail: " + string(d) + "\n")
+		}
+	}
+	return b.String()
+}

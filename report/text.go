@@ -1,0 +1,114 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+type textEncoder struct {
+	w     io.Writer
+	color bool
+}
+
+func (e *textEncoder) Begin(*Report) error  { return nil }
+func (e *textEncoder) Result(*Result) error { return nil }
+func (e *textEncoder) Streams() bool        { return false }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiDim    = "\x1b[2m"
+	ansiBold   = "\x1b[1m"
+)
+
+func (e *textEncoder) paint(code, s string) string {
+	if !e.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (e *textEncoder) statusWord(s Status) string {
+	w := strings.ToUpper(string(s))
+	switch s {
+	case StatusPass:
+		return e.paint(ansiGreen, w)
+	case StatusFail, StatusError:
+		return e.paint(ansiRed, w)
+	case StatusWarn:
+		return e.paint(ansiYellow, w)
+	}
+	return e.paint(ansiDim, w)
+}
+
+// End writes a table of results, then the hints of the results that need
+// attention, then a one-line summary.
+func (e *textEncoder) End(r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s  %s  from %s (%s)\n", r.Tool, r.Version, r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), r.Vantage.Hostname, r.Vantage.OS)
+	if r.Verdict != nil {
+		fmt.Fprintf(&b, "\n%s %s\n", e.statusWord(r.Verdict.Status), r.Verdict.Message)
+		for _, s := range r.Verdict.NextSteps {
+			fmt.Fprintf(&b, "  - %s\n", s)
+		}
+	}
+	b.WriteString("\n")
+	// Colour codes are invisible but counted by tabwriter, so pad the
+	// status column by hand before colouring it.
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tCHECK\tTARGET\tOBSERVED\tREASON\tREPORTED BY\tRTT")
+	for i := range r.Results {
+		res := &r.Results[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.statusWord(res.Status)+pad(res.Status),
+			res.Check, res.Target, dash(res.Observed), dash(res.Reason), dash(res.ReportedBy), rtt(res.RTTMS))
+	}
+	tw.Flush()
+	hints := 0
+	for i := range r.Results {
+		res := &r.Results[i]
+		if res.Hint == "" || res.Status == StatusPass || res.Status == StatusSkip {
+			continue
+		}
+		if hints == 0 {
+			b.WriteString("\n")
+		}
+		hints++
+		fmt.Fprintf(&b, "%s %s: %s\n", e.paint(ansiBold, "»"), res.Target, res.Hint)
+	}
+	for _, l := range r.Vantage.Limits {
+		fmt.Fprintf(&b, "%s\n", e.paint(ansiDim, "note: "+l))
+	}
+	s := r.Summary
+	fmt.Fprintf(&b, "\n%d checks: %d pass, %d fail, %d warn, %d skip, %d error in %.0f ms", s.Total, s.Pass, s.Fail, s.Warn, s.Skip, s.Error, r.DurationMS)
+	if r.Interrupted {
+		b.WriteString(" " + e.paint(ansiYellow, "(interrupted: partial report)"))
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(e.w, b.String())
+	return err
+}
+
+// pad keeps the status column aligned when colour codes are added: every
+// status word is padded to the longest one ("ERROR").
+func pad(s Status) string { return strings.Repeat(" ", 5-len(s)) }
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func rtt(ms *float64) string {
+	if ms == nil {
+		return "-"
+	}
+	if *ms < 10 {
+		return fmt.Sprintf("%.2f ms", *ms)
+	}
+	return fmt.Sprintf("%.0f ms", *ms)
+}

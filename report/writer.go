@@ -1,0 +1,153 @@
+package report
+
+import (
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Writer collects results from concurrent probes, keeps the summary, and
+// feeds an Encoder. It keeps the results themselves only when the encoder
+// needs them at the end; streaming encoders get each result at once and
+// memory stays flat.
+type Writer struct {
+	mu      sync.Mutex
+	enc     Encoder
+	rep     Report
+	seq     []int
+	now     func() time.Time
+	began   bool
+	done    bool
+	errOnce error
+}
+
+// Options pins the values that tests (golden files) must control.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Hostname overrides the vantage hostname when non-empty.
+	Hostname string
+	// Command is recorded in the envelope (os.Args when nil).
+	Command []string
+}
+
+// NewWriter starts a report for tool at version, measured from vantage v.
+func NewWriter(tool, version string, v Vantage, enc Encoder, opt Options) *Writer {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	if opt.Hostname != "" {
+		v.Hostname = opt.Hostname
+	}
+	if v.Hostname == "" {
+		v.Hostname, _ = os.Hostname()
+	}
+	if v.OS == "" {
+		v.OS, v.Arch = runtime.GOOS, runtime.GOARCH
+	}
+	if v.Interfaces == nil {
+		v.Interfaces = []Interface{}
+	}
+	if v.Resolvers == nil {
+		v.Resolvers = []string{}
+	}
+	if v.Proxy == nil {
+		v.Proxy = map[string]string{}
+	}
+	cmd := opt.Command
+	if cmd == nil {
+		cmd = os.Args
+	}
+	return &Writer{enc: enc, now: now, rep: Report{
+		Schema: Schema, Tool: tool, Version: version, StartedAt: now().UTC(),
+		Command: cmd, Vantage: v, Results: []Result{},
+	}}
+}
+
+// begin writes the encoder's header once, before the first result.
+func (w *Writer) begin() {
+	if !w.began {
+		w.began = true
+		w.keepErr(w.enc.Begin(&w.rep))
+	}
+}
+
+func (w *Writer) keepErr(err error) {
+	if err != nil && w.errOnce == nil {
+		w.errOnce = err
+	}
+}
+
+// Add records one result; seq orders retained results in the final report
+// (use the planning order so output is stable across runs). Safe for
+// concurrent use.
+func (w *Writer) Add(seq int, res Result) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return // the report was already written (interrupted run)
+	}
+	w.begin()
+	w.rep.Summary.Add(res.Status)
+	w.keepErr(w.enc.Result(&res))
+	if !w.enc.Streams() {
+		w.rep.Results = append(w.rep.Results, res)
+		w.seq = append(w.seq, seq)
+	}
+}
+
+// SetVerdict sets the envelope's verdict (triage).
+func (w *Writer) SetVerdict(v *Verdict) {
+	w.mu.Lock()
+	w.rep.Verdict = v
+	w.mu.Unlock()
+}
+
+// Summary returns the counts so far.
+func (w *Writer) Summary() Summary {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rep.Summary
+}
+
+// Results returns a copy of the retained results in planning order (empty
+// for streaming encoders).
+func (w *Writer) Results() []Result {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sortLocked()
+	return append([]Result(nil), w.rep.Results...)
+}
+
+func (w *Writer) sortLocked() {
+	sort.Stable(bySeq{w.rep.Results, w.seq})
+}
+
+// Finish writes the envelope and returns the exit code it implies and the
+// first write error. Later Adds are ignored by the encoder's output.
+func (w *Writer) Finish(interrupted bool) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.begin()
+	w.done = true
+	w.sortLocked()
+	w.rep.Interrupted = interrupted
+	w.rep.DurationMS = MS(w.now().Sub(w.rep.StartedAt))
+	w.keepErr(w.enc.End(&w.rep))
+	return ExitCode(w.rep.Summary, interrupted), w.errOnce
+}
+
+type bySeq struct {
+	r   []Result
+	seq []int
+}
+
+func (b bySeq) Len() int           { return len(b.r) }
+func (b bySeq) Less(i, j int) bool { return b.seq[i] < b.seq[j] }
+func (b bySeq) Swap(i, j int) {
+	b.r[i], b.r[j] = b.r[j], b.r[i]
+	b.seq[i], b.seq[j] = b.seq[j], b.seq[i]
+}
