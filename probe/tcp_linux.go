@@ -1,0 +1,219 @@
+//go:build linux
+
+package probe
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// tcpMode records that ICMP errors were read from the socket error queue
+// (IP_RECVERR), unprivileged.
+const tcpMode = "recverr"
+
+// tcpUndistinguished is empty on Linux: every outcome is told apart.
+var tcpUndistinguished []string
+
+// dialTCP makes one non-blocking connect with IP_RECVERR set, waits for it
+// through the runtime poller until the deadline, and classifies the end:
+// SYN-ACK, RST, an ICMP error (type, code and sender from the error queue),
+// a local failure, or silence.
+func dialTCP(ctx context.Context, dst netip.AddrPort, timeout time.Duration) attempt {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	fam, sa := sockaddrOf(dst)
+	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+	if err != nil {
+		return attempt{err: os.NewSyscallError("socket", err), duration: time.Since(start)}
+	}
+	setProbeOptions(fd, fam)
+	f := os.NewFile(uintptr(fd), "tcp-probe") // owns fd from here on
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return attempt{err: err, duration: time.Since(start)}
+	}
+	a := connectAndWait(ctx, f, rc, fd, sa, deadline)
+	a.duration = time.Since(start)
+	return a
+}
+
+func sockaddrOf(dst netip.AddrPort) (int, unix.Sockaddr) {
+	if dst.Addr().Is4() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(dst.Port()), Addr: dst.Addr().As4()}
+	}
+	sa := &unix.SockaddrInet6{Port: int(dst.Port()), Addr: dst.Addr().As16()}
+	if z := dst.Addr().Zone(); z != "" {
+		if ifc, err := interfaceIndex(z); err == nil {
+			sa.ZoneId = uint32(ifc)
+		}
+	}
+	return unix.AF_INET6, sa
+}
+
+// setProbeOptions turns on the error queue and makes close send a RST, so
+// a sweep leaves no TIME_WAIT sockets behind. Failures are ignored: the
+// probe still works, with less detail.
+func setProbeOptions(fd, fam int) {
+	if fam == unix.AF_INET {
+		_ = unix.SetsockoptInt(fd, unix.SOL_IP, unix.IP_RECVERR, 1)
+	} else {
+		_ = unix.SetsockoptInt(fd, unix.SOL_IPV6, unix.IPV6_RECVERR, 1)
+	}
+	_ = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+}
+
+func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int, sa unix.Sockaddr, deadline time.Time) attempt {
+	t0 := time.Now()
+	err := unix.Connect(fd, sa)
+	switch {
+	case err == nil:
+		return attempt{out: reasonOutcome(ReasonSynAck), rtt: time.Since(t0)}
+	case !errors.Is(err, unix.EINPROGRESS):
+		return syncFailure(rc, err, time.Since(t0))
+	}
+	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := f.SetWriteDeadline(deadline); err != nil {
+		return attempt{err: err}
+	}
+	var soErr int
+	werr := rc.Write(func(fd uintptr) bool {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		if n, _ := unix.Poll(pfd, 0); n == 0 {
+			return false // still connecting: wait for the poller
+		}
+		soErr, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+		return true
+	})
+	rtt := time.Since(t0)
+	if werr != nil {
+		if ctx.Err() != nil {
+			return attempt{err: ctx.Err()}
+		}
+		return attempt{out: reasonOutcome(ReasonNoResponse)}
+	}
+	if soErr == 0 {
+		return attempt{out: reasonOutcome(ReasonSynAck), rtt: rtt}
+	}
+	return asyncFailure(rc, unix.Errno(soErr), rtt)
+}
+
+// asyncFailure classifies a connect that failed after the SYN left: an ICMP
+// error in the queue wins over the bare errno.
+func asyncFailure(rc syscall.RawConn, errno unix.Errno, rtt time.Duration) attempt {
+	if m := readErrQueue(rc); m != nil {
+		if out, ok := classifyICMP(*m); ok {
+			return attempt{out: out, icmp: m}
+		}
+	}
+	f, _ := errnoFailure(errno)
+	if f == "" {
+		f = FailureUnknownPrefix + errno.Error()
+	}
+	a := attempt{out: classifyConnectFailure(f, false)}
+	if a.out.reason == ReasonConnRefused {
+		a.rtt = rtt
+	}
+	return a
+}
+
+// syncFailure classifies a connect that failed before a packet left (no
+// route, a local firewall) or at once (a RST on loopback).
+func syncFailure(rc syscall.RawConn, err error, rtt time.Duration) attempt {
+	var errno unix.Errno
+	if !errors.As(err, &errno) {
+		return attempt{err: err}
+	}
+	a := asyncFailure(rc, errno, rtt)
+	a.syncErr = a.icmp == nil
+	return a
+}
+
+// readErrQueue drains the socket error queue and returns the last ICMP or
+// ICMPv6 error with its sender.
+func readErrQueue(rc syscall.RawConn) *ICMP {
+	var last *ICMP
+	_ = rc.Control(func(fd uintptr) {
+		buf, oob := make([]byte, 128), make([]byte, 512)
+		for range 8 {
+			_, oobn, _, _, err := unix.Recvmsg(int(fd), buf, oob, unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT)
+			if err != nil {
+				return
+			}
+			if m := parseErrQueue(oob[:oobn]); m != nil {
+				last = m
+			}
+		}
+	})
+	return last
+}
+
+// parseErrQueue decodes the IP_RECVERR/IPV6_RECVERR control message: a
+// sock_extended_err followed by the offender's sockaddr.
+func parseErrQueue(oob []byte) *ICMP {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil
+	}
+	for _, m := range msgs {
+		isV4 := m.Header.Level == unix.SOL_IP && m.Header.Type == unix.IP_RECVERR
+		isV6 := m.Header.Level == unix.SOL_IPV6 && m.Header.Type == unix.IPV6_RECVERR
+		if (!isV4 && !isV6) || len(m.Data) < int(unsafe.Sizeof(unix.SockExtendedErr{})) {
+			continue
+		}
+		ee := (*unix.SockExtendedErr)(unsafe.Pointer(&m.Data[0]))
+		if ee.Origin != unix.SO_EE_ORIGIN_ICMP && ee.Origin != unix.SO_EE_ORIGIN_ICMP6 {
+			continue
+		}
+		from := offender(m.Data[unsafe.Sizeof(*ee):])
+		icmp := &ICMP{V6: ee.Origin == unix.SO_EE_ORIGIN_ICMP6, Type: ee.Type, Code: ee.Code}
+		if from.IsValid() {
+			icmp.From = from.Unmap().String()
+			icmp.Local = isLocalAddr(from)
+		}
+		return icmp
+	}
+	return nil
+}
+
+// offender decodes the sockaddr_in or sockaddr_in6 after the extended error.
+func offender(b []byte) netip.Addr {
+	if len(b) < 2 {
+		return netip.Addr{}
+	}
+	switch binary.NativeEndian.Uint16(b) {
+	case unix.AF_INET:
+		if len(b) >= 8 {
+			return netip.AddrFrom4([4]byte(b[4:8]))
+		}
+	case unix.AF_INET6:
+		if len(b) >= 24 {
+			return netip.AddrFrom16([16]byte(b[8:24]))
+		}
+	}
+	return netip.Addr{}
+}
+
+// isLocalAddr reports whether a is an address of this host (in this network
+// namespace): binding to a non-local address fails.
+func isLocalAddr(a netip.Addr) bool {
+	fam, sa := sockaddrOf(netip.AddrPortFrom(a.Unmap(), 0))
+	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	return unix.Bind(fd, sa) == nil
+}
