@@ -1,0 +1,225 @@
+// Package portcmd is the portcheck command: flags, target planning, the
+// sweep, and results. cmd/portcheck and `roompath port` both run it.
+package portcmd
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"math/big"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/internal/targets"
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/report"
+)
+
+// Limits on a sweep's size.
+const (
+	DefaultMaxTargets = 65536   // a /16 on one port
+	HardMaxTargets    = 1 << 24 // refused even with --force
+	// resolveTimeout bounds the lookup of one hostname target.
+	resolveTimeout = 5 * time.Second
+	// fdReserve is kept free for stdout, DNS and the runtime.
+	fdReserve = 64
+)
+
+const usage = `portcheck: exact TCP reachability of a room (default port 9090) or a sweep.
+
+Usage: portcheck [flags] TARGET...
+
+TARGET is an IPv4 or IPv6 address, a hostname (every address it resolves to
+is probed), host:port, [v6]:port, a CIDR (10.10.5.0/24) or a range
+(10.10.5.10-40, 10.10.5.250-10.10.6.5).
+
+Each target gets one result: open (syn_ack), closed (conn_refused),
+filtered (no_response: silently dropped; admin_prohibited or port_unreach:
+rejected by a firewall, reported_by names it), unreachable (host_unreach,
+net_unreach: from a router, or this host's own ARP failure), no_route (the
+local table has no usable route) or local_denied (a local firewall).
+
+Examples:
+  portcheck 10.10.5.23                      # the room's controller port
+  portcheck -p 9090,8888,2244 room-101.corp.example
+  portcheck -o ndjson --rate 200 10.10.0.0/22
+  portcheck --expect blocked 10.20.0.0/24   # guest Wi-Fi must not reach rooms
+
+Exit codes: 0 all as expected, 1 a check failed, 2 bad input, 3 could not
+run, 130 interrupted (the partial report is still written).
+
+Flags:
+`
+
+type cmd struct {
+	common      cli.Common
+	ports       string
+	attempts    int
+	rate        float64
+	concurrency int
+	maxTargets  int64
+	force       bool
+	file        string
+	expect      string
+
+	plan targets.Plan
+}
+
+// Tool returns the portcheck command.
+func Tool() cli.Tool {
+	c := &cmd{}
+	fs := pflag.NewFlagSet("portcheck", pflag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	fs.StringVarP(&c.ports, "port", "p", "9090", "ports to probe on targets that name none: 9090 or 443,8801-8802")
+	cli.AddCommon(fs, &c.common, probe.DefaultTCPTimeout)
+	fs.IntVar(&c.attempts, "attempts", 1, "connection attempts per target")
+	fs.Float64Var(&c.rate, "rate", probe.DefaultRate, "new connections per second (0 = no cap)")
+	fs.IntVar(&c.concurrency, "concurrency", probe.DefaultConcurrency, "probes awaiting an answer at once")
+	fs.Int64Var(&c.maxTargets, "max-targets", DefaultMaxTargets, "refuse sweeps of more probes (addresses x ports) unless --force")
+	fs.BoolVar(&c.force, "force", false, fmt.Sprintf("allow sweeps above --max-targets (never above %d)", HardMaxTargets))
+	fs.StringVar(&c.file, "targets-file", "", "read more targets from FILE ('-' for stdin), one or more per line, # comments")
+	fs.StringVar(&c.expect, "expect", probe.ExpectOpen, "open, or blocked for must-not-reach checks (anything but open passes)")
+	return cli.Tool{Name: "portcheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
+}
+
+func (c *cmd) prepare(args []string) error {
+	ports, err := targets.ParsePorts(c.ports)
+	if err != nil {
+		return cli.Usagef("--port: %v", err)
+	}
+	if err := c.checkFlags(); err != nil {
+		return err
+	}
+	specs, err := c.readSpecs(args)
+	if err != nil {
+		return err
+	}
+	c.plan = targets.Plan{Specs: specs, Ports: ports}
+	return c.checkSize()
+}
+
+func (c *cmd) checkFlags() error {
+	switch {
+	case c.attempts < 1 || c.attempts > 100:
+		return cli.Usagef("--attempts must be 1-100, got %d", c.attempts)
+	case c.rate < 0:
+		return cli.Usagef("--rate must be 0 (no cap) or positive, got %g", c.rate)
+	case c.concurrency < 1:
+		return cli.Usagef("--concurrency must be at least 1, got %d", c.concurrency)
+	case c.maxTargets < 1:
+		return cli.Usagef("--max-targets must be at least 1, got %d", c.maxTargets)
+	case c.expect != probe.ExpectOpen && c.expect != probe.ExpectBlocked:
+		return cli.Usagef("--expect must be open or blocked, got %q", c.expect)
+	}
+	return nil
+}
+
+func (c *cmd) readSpecs(args []string) ([]targets.Spec, error) {
+	var specs []targets.Spec
+	for _, a := range args {
+		s, err := targets.Parse(a)
+		if err != nil {
+			return nil, cli.Usagef("%v", err)
+		}
+		specs = append(specs, s)
+	}
+	if c.file != "" {
+		more, err := c.readFile()
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, more...)
+	}
+	if len(specs) == 0 {
+		return nil, cli.Usagef("no targets (give TARGET arguments or --targets-file; see --help)")
+	}
+	return specs, nil
+}
+
+func (c *cmd) readFile() ([]targets.Spec, error) {
+	f := os.Stdin
+	if c.file != "-" {
+		var err error
+		if f, err = os.Open(c.file); err != nil {
+			return nil, cli.Usagef("--targets-file: %v", err)
+		}
+		defer f.Close()
+	}
+	specs, err := targets.ReadList(f)
+	if err != nil {
+		return nil, cli.Usagef("--targets-file %s: %v", c.file, err)
+	}
+	return specs, nil
+}
+
+func (c *cmd) checkSize() error {
+	n := c.plan.Size()
+	switch {
+	case n.Cmp(big.NewInt(HardMaxTargets)) > 0:
+		return cli.Usagef("refusing to probe %s targets (addresses x ports): the limit is %d even with --force", n, HardMaxTargets)
+	case n.Cmp(big.NewInt(c.maxTargets)) > 0 && !c.force:
+		return cli.Usagef("refusing to probe %s targets (addresses x ports), more than --max-targets %d; narrow the sweep or add --force", n, c.maxTargets)
+	}
+	return nil
+}
+
+func (c *cmd) run(ctx context.Context, env *cli.Env) error {
+	p := probe.NewTCP(probe.TCPConfig{Timeout: c.common.Timeout, Attempts: c.attempts, Expect: c.expect})
+	maxOpen := probe.DefaultMaxOpen
+	if lim := cli.RaiseOpenFiles(); lim > 0 {
+		maxOpen = min(maxOpen, max(lim-fdReserve, 1))
+	}
+	sw := probe.NewSweep(p, probe.SweepConfig{Concurrency: c.concurrency, Rate: c.rate, MaxOpen: maxOpen})
+	prog := cli.NewProgress(env.Stderr, env.StderrTTY, c.plan.Size().Int64())
+	defer prog.Stop()
+	emit := func(seq int, r report.Result) {
+		prog.Add(r.Observed)
+		env.Writer.Add(seq, r)
+	}
+	sw.Run(ctx, c.targets(ctx, emit), emit)
+	return nil
+}
+
+// targets yields the probe targets in plan order; a hostname that does not
+// resolve becomes a result at once.
+func (c *cmd) targets(ctx context.Context, emit func(int, report.Result)) iter.Seq2[int, probe.TCPTarget] {
+	return func(yield func(int, probe.TCPTarget) bool) {
+		seq := 0
+		for it := range c.plan.All(ctx, resolve) {
+			seq++
+			if it.Err != nil {
+				emit(seq, unresolved(it, c.expect))
+				continue
+			}
+			if !yield(seq, probe.TCPTarget{Addr: it.Addr, Port: it.Port, Name: it.Name}) {
+				return
+			}
+		}
+	}
+}
+
+func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+	defer cancel()
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+}
+
+// unresolved is the result for a hostname with no address.
+func unresolved(it targets.Item, expect string) report.Result {
+	target := net.JoinHostPort(it.Name, fmt.Sprint(it.Port))
+	st := report.StatusFail
+	if expect == probe.ExpectBlocked {
+		st = report.StatusPass
+	}
+	return report.Result{
+		ID: "tcp/" + target, Check: "tcp", Target: target, Status: st, Expect: expect,
+		Observed: "unresolved", Failure: report.Str(probe.Classify(it.Err)), Operation: report.Str(probe.OpResolve),
+		Layer: report.LayerDNS,
+		Hint:  fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", it.Name, it.Name),
+	}
+}
