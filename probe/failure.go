@@ -28,6 +28,18 @@ const (
 	FailureDNSServfail        = "dns_servfail_error"
 	FailureDNSBogon           = "dns_bogon_error"
 	FailureDNSWrongQueryID    = "dns_reply_with_wrong_query_id"
+	// FailureDNSUnexpectedSource: replies came only from an address or
+	// port the query was not sent to (a transparent interceptor).
+	FailureDNSUnexpectedSource = "dns_reply_from_unexpected_source"
+	// FailureDNSMalformedReply: replies with the query's id did not parse
+	// or answered another question.
+	FailureDNSMalformedReply = "dns_malformed_reply"
+	// FailureDNSMismatch: no address in common with the reference
+	// resolvers' answers.
+	FailureDNSMismatch = "dns_mismatch"
+	// FailureDNSNXDOMAINRewrite: a name that does not exist got an
+	// address (the resolver rewrites NXDOMAIN).
+	FailureDNSNXDOMAINRewrite = "dns_nxdomain_rewrite"
 	FailureSSLUnknownAuth     = "ssl_unknown_authority"
 	FailureSSLInvalidHostname = "ssl_invalid_hostname"
 	FailureSSLInvalidCert     = "ssl_invalid_certificate"
