@@ -1,0 +1,103 @@
+package proxyprobe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// ConnectTo redirects connections the way curl's --connect-to does: a
+// connection for Host:Port goes to ToHost:ToPort instead, while SNI, the
+// Host header and CONNECT requests still name Host. An empty Host or Port
+// matches any; an empty ToHost or ToPort keeps the original.
+type ConnectTo struct {
+	Host, Port     string
+	ToHost, ToPort string
+}
+
+// ParseConnectTo parses "HOST:PORT:TOHOST:TOPORT"; IPv6 addresses go in
+// brackets ("zoom.us:443:[::1]:8443").
+func ParseConnectTo(s string) (ConnectTo, error) {
+	parts, err := splitBracketed(s)
+	if err != nil {
+		return ConnectTo{}, err
+	}
+	if len(parts) != 4 {
+		return ConnectTo{}, fmt.Errorf("connect-to %q: want HOST:PORT:TOHOST:TOPORT", s)
+	}
+	for _, p := range []string{parts[1], parts[3]} {
+		if p == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return ConnectTo{}, fmt.Errorf("connect-to %q: port %q is not 1-65535", s, p)
+		}
+	}
+	return ConnectTo{Host: parts[0], Port: parts[1], ToHost: parts[2], ToPort: parts[3]}, nil
+}
+
+// splitBracketed splits on colons outside square brackets and strips the
+// brackets.
+func splitBracketed(s string) ([]string, error) {
+	var parts []string
+	var cur strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '[' && depth == 0:
+			depth = 1
+		case r == ']' && depth == 1:
+			depth = 0
+		case r == ':' && depth == 0:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if depth != 0 {
+		return nil, fmt.Errorf("connect-to %q: unbalanced brackets", s)
+	}
+	return append(parts, cur.String()), nil
+}
+
+// Dialer opens TCP connections, applying ConnectTo rules. The zero value
+// dials directly.
+type Dialer struct {
+	// Rules are tried in order; the first match wins.
+	Rules []ConnectTo
+	// dial is the seam under the rules; nil means a net.Dialer.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Rewrite returns the address a connection for hostport goes to.
+func (d *Dialer) Rewrite(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return hostport
+	}
+	for _, r := range d.Rules {
+		if (r.Host == "" || strings.EqualFold(r.Host, host)) && (r.Port == "" || r.Port == port) {
+			if r.ToHost != "" {
+				host = r.ToHost
+			}
+			if r.ToPort != "" {
+				port = r.ToPort
+			}
+			return net.JoinHostPort(host, port)
+		}
+	}
+	return hostport
+}
+
+// DialContext connects to hostport (after the rules) over TCP.
+func (d *Dialer) DialContext(ctx context.Context, hostport string) (net.Conn, error) {
+	addr := d.Rewrite(hostport)
+	if d.dial != nil {
+		return d.dial(ctx, "tcp", addr)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, "tcp", addr)
+}

@@ -1,0 +1,129 @@
+package proxyprobe
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Hop kinds: how a connection reaches its target.
+const (
+	HopDirect = "direct" // no proxy
+	HopHTTP   = "http"   // HTTP proxy, CONNECT in clear text
+	HopHTTPS  = "https"  // HTTP proxy reached over TLS
+	HopSOCKS5 = "socks5" // SOCKS5 proxy
+	HopSOCKS4 = "socks4" // SOCKS4 proxy: named in reports, not used
+)
+
+// Hop is one way to reach a target: directly or through one proxy.
+type Hop struct {
+	// Kind is one of the Hop* constants.
+	Kind string
+	// Addr is the proxy's host:port; empty for HopDirect.
+	Addr string
+	// User carries credentials from a proxy URL (user:pass@); nil means
+	// none. They are sent as Basic Proxy-Authorization and never reported.
+	User *url.Userinfo
+}
+
+// String writes the hop as a PAC answer entry ("PROXY host:port").
+func (h Hop) String() string {
+	switch h.Kind {
+	case HopDirect:
+		return "DIRECT"
+	case HopHTTP:
+		return "PROXY " + h.Addr
+	}
+	return strings.ToUpper(h.Kind) + " " + h.Addr
+}
+
+// defaultPorts are the ports of proxies named without one.
+var defaultPorts = map[string]string{HopHTTP: "80", HopHTTPS: "443", HopSOCKS5: "1080", HopSOCKS4: "1080"}
+
+// pacKinds maps PAC keywords (case-insensitive) to hop kinds.
+var pacKinds = map[string]string{
+	"PROXY": HopHTTP, "HTTP": HopHTTP, "HTTPS": HopHTTPS,
+	"SOCKS": HopSOCKS5, "SOCKS5": HopSOCKS5, "SOCKS4": HopSOCKS4,
+}
+
+// ParsePACResult parses the answer of FindProxyForURL, e.g.
+// "PROXY a:1; DIRECT", into hops in order. An empty answer means DIRECT.
+func ParsePACResult(s string) ([]Hop, error) {
+	var hops []Hop
+	for _, entry := range strings.Split(s, ";") {
+		fields := strings.Fields(entry)
+		if len(fields) == 0 {
+			continue
+		}
+		h, err := parsePACEntry(fields)
+		if err != nil {
+			return nil, &errPAC{fmt.Errorf("answer %q: %w", s, err)}
+		}
+		hops = append(hops, h)
+	}
+	if len(hops) == 0 {
+		hops = []Hop{{Kind: HopDirect}}
+	}
+	return hops, nil
+}
+
+func parsePACEntry(fields []string) (Hop, error) {
+	kw := strings.ToUpper(fields[0])
+	if kw == "DIRECT" && len(fields) == 1 {
+		return Hop{Kind: HopDirect}, nil
+	}
+	kind, ok := pacKinds[kw]
+	if !ok || len(fields) != 2 {
+		return Hop{}, fmt.Errorf("entry %q is not DIRECT or KEYWORD host:port", strings.Join(fields, " "))
+	}
+	addr, err := normalizeHostPort(fields[1], defaultPorts[kind])
+	if err != nil {
+		return Hop{}, err
+	}
+	return Hop{Kind: kind, Addr: addr}, nil
+}
+
+// normalizeHostPort validates host[:port] and adds defPort when the port is
+// missing.
+func normalizeHostPort(s, defPort string) (string, error) {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		host, port = strings.Trim(s, "[]"), defPort
+	}
+	if host == "" || strings.ContainsAny(host, "/@ \t[]") {
+		return "", fmt.Errorf("bad proxy host in %q", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("bad proxy port in %q", s)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// HopFromURL turns a proxy URL (http://, https://, socks5://, socks5h://;
+// a bare host:port means http) into a hop.
+func HopFromURL(u *url.URL) (Hop, error) {
+	kind := map[string]string{"http": HopHTTP, "https": HopHTTPS, "socks5": HopSOCKS5, "socks5h": HopSOCKS5, "socks": HopSOCKS5}[strings.ToLower(u.Scheme)]
+	if kind == "" {
+		return Hop{}, fmt.Errorf("proxy %q: unsupported scheme %q", u.Redacted(), u.Scheme)
+	}
+	addr, err := normalizeHostPort(u.Host, defaultPorts[kind])
+	if err != nil {
+		return Hop{}, fmt.Errorf("proxy %q: %w", u.Redacted(), err)
+	}
+	return Hop{Kind: kind, Addr: addr, User: u.User}, nil
+}
+
+// ParseProxyURL parses a proxy setting as found in HTTPS_PROXY: a URL, or a
+// bare host:port meaning an HTTP proxy.
+func ParseProxyURL(s string) (Hop, error) {
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return Hop{}, fmt.Errorf("proxy setting is not a URL or host:port (%s)", redact(s))
+	}
+	return HopFromURL(u)
+}
