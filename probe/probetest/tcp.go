@@ -1,24 +1,21 @@
-// Package probetest holds loopback fakes for the probes' tests: TCP
-// servers that accept, refuse, or stay silent on command. Each returns its
-// address once ready, and a cleanup.
+// Package probetest holds loopback fakes for the probes' tests and for the
+// demo's loopback mode: TCP servers that accept, refuse, or stay silent on
+// command. Each returns its address once ready, and a cleanup.
 package probetest
 
 import (
 	"net"
 	"net/netip"
-	"syscall"
 	"testing"
 )
 
-// Open starts a listener on 127.0.0.1 that accepts and closes every
+// StartOpen starts a listener on 127.0.0.1 that accepts and closes every
 // connection.
-func Open(tb testing.TB) netip.AddrPort {
-	tb.Helper()
+func StartOpen() (netip.AddrPort, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return netip.AddrPort{}, nil, err
 	}
-	tb.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -28,33 +25,60 @@ func Open(tb testing.TB) netip.AddrPort {
 			c.Close()
 		}
 	}()
-	return netip.MustParseAddrPort(ln.Addr().String())
+	return netip.MustParseAddrPort(ln.Addr().String()), func() { ln.Close() }, nil
 }
 
-// Closed returns a loopback port that nobody listens on: a SYN gets a RST.
-func Closed(tb testing.TB) netip.AddrPort {
-	tb.Helper()
+// FreePort returns a loopback port that nobody listens on: a SYN gets a
+// RST.
+func FreePort() (netip.AddrPort, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return netip.AddrPort{}, err
 	}
-	ap := netip.MustParseAddrPort(ln.Addr().String())
-	ln.Close()
-	return ap
+	defer ln.Close()
+	return netip.MustParseAddrPort(ln.Addr().String()), nil
 }
 
-// Silent returns a loopback port whose SYNs are dropped without an answer,
-// without root and without a firewall: a listener with a backlog of zero
-// that never accepts, its queue filled by one connection. Linux drops SYNs
-// to a listener whose accept queue is full.
-func Silent(tb testing.TB) netip.AddrPort {
-	tb.Helper()
-	fd, ap := silentListener(tb)
-	tb.Cleanup(func() { syscall.Close(fd) })
+// StartSilent returns a loopback port whose SYNs are dropped without an
+// answer, without root and without a firewall: a listener with a backlog of
+// zero that never accepts, its queue filled by one connection. Linux drops
+// SYNs to a listener whose accept queue is full.
+func StartSilent() (netip.AddrPort, func(), error) {
+	closeLn, ap, err := silentListener()
+	if err != nil {
+		return ap, nil, err
+	}
 	filler, err := net.Dial("tcp", ap.String())
+	if err != nil {
+		closeLn()
+		return ap, nil, err
+	}
+	return ap, func() { filler.Close(); closeLn() }, nil
+}
+
+// Open is StartOpen for tests: it fails tb on error and cleans up after.
+func Open(tb testing.TB) netip.AddrPort { return must(tb)(StartOpen()) }
+
+// Silent is StartSilent for tests.
+func Silent(tb testing.TB) netip.AddrPort { return must(tb)(StartSilent()) }
+
+// Closed is FreePort for tests.
+func Closed(tb testing.TB) netip.AddrPort {
+	tb.Helper()
+	ap, err := FreePort()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { filler.Close() })
 	return ap
+}
+
+func must(tb testing.TB) func(netip.AddrPort, func(), error) netip.AddrPort {
+	tb.Helper()
+	return func(ap netip.AddrPort, cleanup func(), err error) netip.AddrPort {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(cleanup)
+		return ap
+	}
 }
