@@ -44,10 +44,10 @@ func (p *DNSProbe) planInterception(s DNSServer) *dnsInterception {
 	s.Search = nil
 	ic := &dnsInterception{}
 	if p.cfg.NXZone != "" {
-		ic.NX = &dnsLookup{Name: dns.Fqdn(p.random() + "." + strings.TrimSuffix(p.cfg.NXZone, ".")), Type: dns.TypeA, Server: s}
+		ic.NX = &dnsLookup{Name: p.random() + "." + strings.TrimSuffix(p.cfg.NXZone, "."), Type: dns.TypeA, Server: s}
 	}
 	if p.cfg.Whoami != "" {
-		ic.Whoami = &dnsLookup{Name: dns.Fqdn(p.cfg.Whoami), Type: p.cfg.WhoamiType, Server: s}
+		ic.Whoami = &dnsLookup{Name: strings.TrimSuffix(p.cfg.Whoami, "."), Type: p.cfg.WhoamiType, Server: s}
 	}
 	return ic
 }

@@ -32,15 +32,23 @@ func ParseDNSName(s string) (string, error) {
 	if name == "." {
 		return "", errors.New(`name "." (the root) has no addresses`)
 	}
-	if len(strings.TrimSuffix(name, ".")) > maxNameLen {
-		return "", fmt.Errorf("name %.40q… is %d characters long (at most %d)", name, len(name), maxNameLen)
-	}
 	for _, label := range strings.Split(strings.TrimSuffix(name, "."), ".") {
 		if err := checkLabel(label); err != nil {
-			return "", fmt.Errorf("name %q: %w", name, err)
+			return "", fmt.Errorf("name %s: %w", short(name), err)
 		}
 	}
+	if len(strings.TrimSuffix(name, ".")) > maxNameLen {
+		return "", fmt.Errorf("name %s is %d characters long (at most %d)", short(name), len(name), maxNameLen)
+	}
 	return name, nil
+}
+
+// short quotes s, cut to 40 characters for error messages.
+func short(s string) string {
+	if len(s) > 40 {
+		return strconv.Quote(s[:40]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func checkLabel(label string) error {
@@ -48,7 +56,7 @@ func checkLabel(label string) error {
 	case label == "":
 		return errors.New("empty label (two dots in a row, or a leading dot)")
 	case len(label) > maxLabelLen:
-		return fmt.Errorf("label %.20q… is %d characters long (at most %d)", label, len(label), maxLabelLen)
+		return fmt.Errorf("label %s is %d characters long (at most %d)", short(label), len(label), maxLabelLen)
 	}
 	for i := 0; i < len(label); i++ {
 		if !nameByte(label[i]) {

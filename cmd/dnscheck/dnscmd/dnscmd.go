@@ -1,0 +1,104 @@
+// Package dnscmd is the dnscheck command: its flags, their checks, and the
+// run that feeds the report. cmd/dnscheck is a thin main around Tool; the
+// umbrella (roompath dns, roompath triage) reuses Tool or builds the probe
+// itself from Options.
+package dnscmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/endpoints"
+)
+
+// Name is the tool's name in reports and messages.
+const Name = "dnscheck"
+
+// Options are dnscheck's flags, parsed.
+type Options struct {
+	Common     cli.Common
+	Resolvers  []string
+	References []string
+	Types      []string
+	Attempts   int
+	TCP        bool
+	DNSSEC     bool
+	EDNSSize   int
+	AllowNets  []string
+	Profile    string
+	NXZone     string
+	Whoami     string
+	WhoamiType string
+	NoSearch   bool
+	Parallel   int
+}
+
+// command holds one invocation's state between Prepare and Run.
+type command struct {
+	opt Options
+	fs  *pflag.FlagSet
+	// resolvConf is the system configuration file read when no --resolver
+	// is given; empty means the platform's (tests point it at a file).
+	resolvConf string
+	probe      *probe.DNSProbe
+	notes      []string
+}
+
+// Tool returns the dnscheck tool for cli.Main or an umbrella command.
+func Tool() cli.Tool { return newTool("") }
+
+func newTool(resolvConf string) cli.Tool {
+	c := &command{resolvConf: resolvConf}
+	c.fs = Flags(&c.opt)
+	c.fs.Usage = func() { usage(c.fs.Output(), c.fs) }
+	return cli.Tool{Name: Name, Flags: c.fs, Common: &c.opt.Common, Prepare: c.prepare, Run: c.run}
+}
+
+// Flags registers dnscheck's flags (the common ones included) on a new
+// flag set bound to o.
+func Flags(o *Options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(Name, pflag.ContinueOnError)
+	cli.AddCommon(fs, &o.Common, probe.DefaultDNSTimeout)
+	fs.StringArrayVar(&o.Resolvers, "resolver", nil, "resolver to ask, `ADDR[:PORT]` (repeatable); default: the system's (resolv.conf nameservers, with its search, ndots, timeout and attempts options)")
+	fs.StringArrayVar(&o.References, "reference", nil, "reference resolver, `ADDR[:PORT]` (repeatable): asked too, and a resolver's addresses with none in common with the references' are a mismatch")
+	fs.StringSliceVar(&o.Types, "type", []string{"A", "AAAA"}, "query `TYPE`s, comma-separated or repeated (A, AAAA, CNAME, TXT, HTTPS…)")
+	fs.IntVar(&o.Attempts, "attempts", probe.DefaultDNSAttempts, "UDP tries per query while they time out, `N` (resolv.conf's attempts option when set and this flag is not)")
+	fs.BoolVar(&o.TCP, "tcp", false, "send every query over TCP instead of UDP")
+	fs.BoolVar(&o.DNSSEC, "dnssec", false, "set the DO and AD bits and report the AD bit of each reply")
+	fs.IntVar(&o.EDNSSize, "edns-size", probe.DefaultEDNSSize, "EDNS UDP payload size to advertise, in `BYTES`; 0 sends no EDNS")
+	fs.StringArrayVar(&o.AllowNets, "allow-net", nil, "network whose private addresses are expected answers, `CIDR` (repeatable; on-premises connectors, split-horizon views)")
+	fs.StringVar(&o.Profile, "profile", "", "endpoint profile `FILE` (YAML) whose names are resolved when no NAME is given; default: the embedded Zoom profile")
+	fs.StringVar(&o.NXZone, "nx-zone", probe.DefaultNXZone, "`ZONE` under which a random name is asked to detect NXDOMAIN rewriting; empty turns the check off")
+	fs.StringVar(&o.Whoami, "whoami", probe.DefaultWhoami, "`NAME` whose answer is the address that really asks the authoritative servers for each resolver; empty turns the check off")
+	fs.StringVar(&o.WhoamiType, "whoami-type", "A", "query `TYPE` of --whoami (A, AAAA or TXT)")
+	fs.BoolVar(&o.NoSearch, "no-search", false, "ask names as given, without the system's search list")
+	fs.IntVar(&o.Parallel, "parallel", probe.DefaultDNSParallel, "most queries in flight at once, `N`")
+	return fs
+}
+
+func usage(w io.Writer, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, `Usage: %s [flags] [NAME...]
+
+Resolves each NAME (default: the Zoom endpoints below) for each --type
+through each resolver at once, and names what is wrong: NXDOMAIN, empty
+answers, SERVFAIL, REFUSED, timeouts, sinkholed or private answers (bogon),
+answers with nothing in common with the --reference resolvers (mismatch),
+replies with a wrong query id or from an unexpected address, NXDOMAIN
+rewriting, and which address really resolves (whoami).
+
+Flags:
+%s
+Default names, from the embedded profile probe/endpoints/zoom.yaml (Zoom
+KB0065712 "Firewall Configuration for Zoom Rooms", KB0060548, Zoom's status
+page); edit a copy and pass it with --profile FILE:
+  %s
+
+Exit codes: 0 nothing failed, 1 a check failed, 2 bad flag or input,
+3 a check could not be run, 130 interrupted.
+`, Name, fs.FlagUsages(), strings.Join(endpoints.Default().Names(), ", "))
+}
