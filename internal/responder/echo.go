@@ -22,8 +22,8 @@ func (s *Server) auto(c net.Conn, start time.Time) (string, int64) {
 		buf, err = readSome(c, buf, s.cfg.MaxHead)
 		kind = sniff(buf)
 		if err != nil && kind == sniffMore {
-			if isTimeout(err) && len(buf) > 0 {
-				kind = sniffPlain // a slow non-HTTP client: echo what it sent
+			if len(buf) > 0 {
+				kind = sniffPlain // a slow or finished non-HTTP client: echo what it sent
 				break
 			}
 			return "closed", 0
