@@ -27,9 +27,6 @@ func dialTCP(ctx context.Context, dst netip.AddrPort, timeout time.Duration) att
 	c, err := d.DialContext(ctx, "tcp", dst.String())
 	elapsed := time.Since(start)
 	if err == nil {
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0)
-		}
 		c.Close()
 		return attempt{out: reasonOutcome(ReasonSynAck), rtt: elapsed, duration: elapsed}
 	}
