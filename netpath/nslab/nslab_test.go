@@ -28,9 +28,7 @@ const dropWait = 300 * time.Millisecond
 // needLab skips the test when no lab can be built here.
 func needLab(t *testing.T) {
 	t.Helper()
-	if err := Available(); err != nil {
-		t.Skip(err)
-	}
+	Need(t)
 }
 
 // portLab builds a PortLab shared by the tests of one run.
