@@ -2,6 +2,7 @@ package proxyprobe
 
 import (
 	"context"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -134,8 +135,7 @@ func (disc *Discovery) findPAC(ctx context.Context, cfg *ProxyConfig, d *configD
 			return nil
 		}
 		src, d.PACSource = found.URL, "wpad"
-		// fetch from the address DNS gave, unless a rule says otherwise
-		dialer = &Dialer{Rules: append(append([]ConnectTo{}, dialer.Rules...), ConnectTo{Host: found.Name, ToHost: found.Addr}), dial: dialer.dial}
+		dialer = wpadDialer(dialer, found)
 	}
 	d.PACURL = src
 	text, err := FetchPAC(ctx, dialer, src)
@@ -154,6 +154,17 @@ func (disc *Discovery) findPAC(ctx context.Context, cfg *ProxyConfig, d *configD
 	}
 	cfg.PACURL = src
 	return nil
+}
+
+// wpadDialer fetches the PAC from the address DNS gave for the wpad name
+// (never resolving it again), on the port a connect-to rule may set.
+func wpadDialer(d *Dialer, found WPADFound) *Dialer {
+	host, port, _ := net.SplitHostPort(d.Rewrite(net.JoinHostPort(found.Name, "80")))
+	if strings.EqualFold(host, found.Name) {
+		host = found.Addr
+	}
+	r := ConnectTo{Host: found.Name, Port: "80", ToHost: host, ToPort: port}
+	return &Dialer{Rules: append([]ConnectTo{r}, d.Rules...), dial: d.dial}
 }
 
 func classifyWPAD(err error) string {

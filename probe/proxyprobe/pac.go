@@ -54,6 +54,9 @@ func CompilePAC(ctx context.Context, src string, opt PACOptions) (*PAC, error) {
 		return nil, &errPAC{fmt.Errorf("prelude: %w", err)}
 	}
 	if _, err := p.run(ctx, func() (goja.Value, error) { return p.vm.RunScript("proxy.pac", src) }); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("PAC top level: %w", err)
+		}
 		return nil, &errPAC{err}
 	}
 	for _, name := range []string{"FindProxyForURLEx", "FindProxyForURL"} {

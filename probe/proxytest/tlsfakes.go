@@ -40,4 +40,3 @@ func (ResetTLS) Serve(ln net.Listener) (cleanup func()) {
 		}
 	})
 }
-
