@@ -72,7 +72,7 @@ func TestDiffHeads(t *testing.T) {
 		{"squid-like", Head{RequestLine: "GET /?t=1 HTTP/1.1", Fields: []Field{{"Host", "a"}, {"X-Roompath-Token", "1"}, {"X-Spacing", "two spaces"}, {"Via", "1.1 p"}}},
 			HeadDiff{
 				Added: []string{"Via"}, Removed: []string{"CONNECTION"},
-				Changed: []HeaderChange{{Name: "hOsT", ReceivedName: "Host", Sent: "a", Received: "a"}, {Name: "x-SPACING", ReceivedName: "X-Spacing", Sent: "two  spaces", Received: "two spaces"}},
+				Changed:            []HeaderChange{{Name: "hOsT", ReceivedName: "Host", Sent: "a", Received: "a"}, {Name: "x-SPACING", ReceivedName: "X-Spacing", Sent: "two  spaces", Received: "two spaces"}},
 				RequestLineChanged: true, SentRequestLine: "gEt /?t=1 HTTP/1.1", ReceivedRequestLine: "GET /?t=1 HTTP/1.1",
 			}},
 		{"reordered", Head{RequestLine: sent.RequestLine, Fields: []Field{sent.Fields[1], sent.Fields[0], sent.Fields[2], sent.Fields[3]}},

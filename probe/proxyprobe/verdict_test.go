@@ -51,7 +51,9 @@ func (errTimeout) Timeout() bool   { return true }
 func (errTimeout) Temporary() bool { return true }
 
 func TestVendor(t *testing.T) {
-	cert := func(subject, issuer pkix.Name) *x509.Certificate { return &x509.Certificate{Subject: subject, Issuer: issuer} }
+	cert := func(subject, issuer pkix.Name) *x509.Certificate {
+		return &x509.Certificate{Subject: subject, Issuer: issuer}
+	}
 	leaf := pkix.Name{CommonName: "zoom.us"}
 	tests := []struct {
 		name  string
