@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"time"
 
@@ -93,6 +95,14 @@ type DNSConfig struct {
 	WhoamiType uint16
 	// Parallel caps the queries in flight; zero means DefaultDNSParallel.
 	Parallel int
+	// ListenPacket opens the UDP socket of a query ("udp4" or "udp6",
+	// wildcard address); nil means net.ListenPacket. Tests use it to send
+	// from inside a network namespace; a *net.UDPConn gets ICMP errors
+	// reported where the platform can.
+	ListenPacket func(network, address string) (net.PacketConn, error)
+	// Dial opens the TCP connection of a query; nil means a zero
+	// net.Dialer.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // DNSProbe resolves every name through every resolver at once. Build it
@@ -110,7 +120,8 @@ func NewDNS(cfg DNSConfig) (*DNSProbe, error) {
 		return nil, err
 	}
 	cfg.fillDefaults()
-	return &DNSProbe{cfg: cfg, exchange: exchange, random: randomLabel}, nil
+	sockets := dnsSockets{listen: cfg.ListenPacket, dial: cfg.Dial}
+	return &DNSProbe{cfg: cfg, exchange: sockets.exchange, random: randomLabel}, nil
 }
 
 func (c *DNSConfig) check() error {

@@ -60,25 +60,32 @@ type dnsExchange struct {
 // for the reply; it is the seam the probe's tests replace.
 type exchangeFunc func(ctx context.Context, server netip.AddrPort, q *dns.Msg, transport string) dnsExchange
 
+// dnsSockets opens the sockets of the real exchanges; nil fields mean the
+// net package's (DNSConfig.ListenPacket, DNSConfig.Dial).
+type dnsSockets struct {
+	listen func(network, address string) (net.PacketConn, error)
+	dial   func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
 // exchange is the real exchangeFunc.
-func exchange(ctx context.Context, server netip.AddrPort, q *dns.Msg, transport string) dnsExchange {
+func (ns dnsSockets) exchange(ctx context.Context, server netip.AddrPort, q *dns.Msg, transport string) dnsExchange {
 	if transport == TransportTCP {
-		return exchangeTCP(ctx, server, q)
+		return ns.exchangeTCP(ctx, server, q)
 	}
-	return exchangeUDP(ctx, server, q)
+	return ns.exchangeUDP(ctx, server, q)
 }
 
 // exchangeUDP sends q from an unconnected socket so that a reply from an
 // unexpected address is seen (a connected socket would have the kernel drop
 // it silently), then reads until a reply is accepted or ctx ends.
-func exchangeUDP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExchange {
+func (ns dnsSockets) exchangeUDP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExchange {
 	ex := dnsExchange{Transport: TransportUDP, ID: q.Id}
 	wire, err := q.Pack()
 	if err != nil {
 		ex.Err = err
 		return ex
 	}
-	conn, err := listenUDPFor(server.Addr())
+	conn, err := ns.listenUDPFor(server.Addr())
 	if err != nil {
 		ex.Err = err
 		return ex
@@ -87,18 +94,18 @@ func exchangeUDP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExch
 	stop := bindDeadline(ctx, conn)
 	defer stop()
 	start := time.Now()
-	if _, err := conn.WriteToUDPAddrPort(wire, server); err != nil {
+	if _, err := conn.WriteTo(wire, net.UDPAddrFromAddrPort(server)); err != nil {
 		ex.Err = err
 		return ex
 	}
 	buf := make([]byte, maxUDPReply)
 	for {
-		n, from, err := conn.ReadFromUDPAddrPort(buf)
+		n, addr, err := conn.ReadFrom(buf)
 		if err != nil {
 			ex.Err = ctxErr(ctx, err)
 			return ex
 		}
-		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		from := addrPortOf(addr)
 		if !sameEndpoint(from, server) {
 			ex.Strays = append(ex.Strays, from)
 			continue
@@ -112,17 +119,33 @@ func exchangeUDP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExch
 
 // listenUDPFor opens an unconnected UDP socket of the server's family on an
 // ephemeral port, with ICMP errors reported where the platform can.
-func listenUDPFor(server netip.Addr) (*net.UDPConn, error) {
-	network, laddr := "udp4", &net.UDPAddr{IP: net.IPv4zero}
+func (ns dnsSockets) listenUDPFor(server netip.Addr) (net.PacketConn, error) {
+	network, laddr := "udp4", "0.0.0.0:0"
 	if server.Is6() {
-		network, laddr = "udp6", &net.UDPAddr{IP: net.IPv6unspecified}
+		network, laddr = "udp6", "[::]:0"
 	}
-	conn, err := net.ListenUDP(network, laddr)
+	listen := ns.listen
+	if listen == nil {
+		listen = net.ListenPacket
+	}
+	conn, err := listen(network, laddr)
 	if err != nil {
 		return nil, err
 	}
-	setRecvErr(conn, server.Is6())
+	if uc, ok := conn.(*net.UDPConn); ok {
+		setRecvErr(uc, server.Is6())
+	}
 	return conn, nil
+}
+
+// addrPortOf returns a datagram's source, IPv4-mapped addresses unmapped.
+func addrPortOf(a net.Addr) netip.AddrPort {
+	ua, ok := a.(*net.UDPAddr)
+	if !ok {
+		return netip.AddrPort{}
+	}
+	ap := ua.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }
 
 // sameEndpoint compares addresses ignoring an IPv6 zone the kernel may add
@@ -185,7 +208,7 @@ func sameQuestion(r, q *dns.Msg) bool {
 
 // exchangeTCP sends q over a fresh TCP connection (RFC 7766 framing) and
 // reads replies until one is accepted or ctx ends.
-func exchangeTCP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExchange {
+func (ns dnsSockets) exchangeTCP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExchange {
 	ex := dnsExchange{Transport: TransportTCP, ID: q.Id}
 	wire, err := q.Pack()
 	if err != nil {
@@ -193,8 +216,11 @@ func exchangeTCP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExch
 		return ex
 	}
 	start := time.Now()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", server.String())
+	dial := ns.dial
+	if dial == nil {
+		dial = new(net.Dialer).DialContext
+	}
+	conn, err := dial(ctx, "tcp", server.String())
 	if err != nil {
 		ex.Err = ctxErr(ctx, err)
 		return ex
@@ -242,13 +268,16 @@ func readTCPMsg(r io.Reader) ([]byte, error) {
 
 // bindDeadline makes conn's reads and writes end when ctx does; the
 // returned func releases the binding.
-func bindDeadline(ctx context.Context, conn net.Conn) func() {
+func bindDeadline(ctx context.Context, conn deadliner) func() {
 	if d, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(d)
 	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
 	return func() { stop() }
 }
+
+// deadliner is what bindDeadline needs of a socket.
+type deadliner interface{ SetDeadline(time.Time) error }
 
 // ctxErr prefers the context's error when ctx has ended, so a deadline
 // reads as a timeout whatever the socket said.

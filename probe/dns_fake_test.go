@@ -175,7 +175,7 @@ func TestDNSScenarios(t *testing.T) {
 			names: []string{"zoom.us"},
 			tweak: func(c *probe.DNSConfig) { c.Types = []uint16{1} },
 			want: map[string]outcome{
-				"zoom.us/A@127.0.0.10": {report.StatusFail, probe.DNSError, probe.FailureEOF, ""},
+				"zoom.us/A@127.0.0.10": {report.StatusFail, probe.DNSError, probe.FailureEOF, probe.ReasonTCPFallbackFailed},
 			},
 		},
 		{

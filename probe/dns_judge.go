@@ -36,6 +36,9 @@ func firstVerdict(l *dnsLookup, allow []netip.Prefix) dnsVerdict {
 	t := l.chosen()
 	var v dnsVerdict
 	v.Observed, v.Failure = observe(t, l.Type)
+	if v.Observed == DNSError && t.TCPErr != nil {
+		v.Reason = ReasonTCPFallbackFailed
+	}
 	if v.Observed == DNSOK && isAddressType(l.Type) {
 		v.Addresses = addressesOf(t.Final.Reply)
 		judgeBogons(&v, l.Name, allow)

@@ -4,7 +4,8 @@
 // SERVFAIL, REFUSED, silence, truncation, wrong ids, answers from another
 // address, slow answers, malformed replies, NXDOMAIN rewriting). Start
 // returns once the server listens (readiness is signalled, never slept
-// for). Only loopback addresses are served.
+// for). Only loopback addresses are bound, unless the caller hands in
+// sockets it made inside a test's own network namespace.
 package dnstest
 
 import (
@@ -105,6 +106,12 @@ type Config struct {
 	// Whoami is the egress address answered for whoami names (A and TXT);
 	// empty means the server's own address.
 	Whoami string
+	// PacketConn and Listener, when both set, are served instead of
+	// binding IP and Port: sockets the caller made elsewhere, e.g. inside
+	// a network namespace of the lab (any address then, not only
+	// loopback). OtherSource is not available with them.
+	PacketConn net.PacketConn
+	Listener   net.Listener
 }
 
 // Server is a running fake resolver.
@@ -122,15 +129,19 @@ type Server struct {
 // Start starts a fake resolver and returns once it serves both UDP and
 // TCP. Close it when done.
 func Start(cfg Config) (*Server, error) {
+	if cfg.Zone == nil {
+		cfg.Zone = DefaultZone()
+	}
+	if cfg.PacketConn != nil && cfg.Listener != nil {
+		s := &Server{cfg: cfg}
+		return s, s.serve(cfg.PacketConn, cfg.Listener)
+	}
 	if cfg.IP == "" {
 		cfg.IP = "127.0.0.1"
 	}
 	ip, err := netip.ParseAddr(cfg.IP)
 	if err != nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("dnstest: %q is not a loopback address", cfg.IP)
-	}
-	if cfg.Zone == nil {
-		cfg.Zone = DefaultZone()
 	}
 	s := &Server{cfg: cfg}
 	if err := s.listen(ip); err != nil {
@@ -172,6 +183,12 @@ func (s *Server) listenOnce(ip netip.Addr) error {
 			return err
 		}
 	}
+	return s.serve(pc, ln)
+}
+
+// serve runs the DNS servers on pc and ln and waits until both serve.
+func (s *Server) serve(pc net.PacketConn, ln net.Listener) error {
+	addr := pc.LocalAddr().(*net.UDPAddr).AddrPort()
 	s.Addr = netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port())
 	s.udp = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.handle), MsgAcceptFunc: acceptAll}
 	s.tcp = &dns.Server{Listener: ln, Handler: dns.HandlerFunc(s.handle), MsgAcceptFunc: acceptAll}
