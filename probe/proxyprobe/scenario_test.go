@@ -254,12 +254,15 @@ func fmtPtr(b *bool) any {
 
 func startResponder(t *testing.T) string {
 	ln := proxytest.Loopback(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { responder.New(responder.Config{}).Serve(ctx, ln, responder.ModeAuto); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	serveResponder(t, ln)
 	return ln.Addr().String()
 }
+
+func responderServe(ctx context.Context, ln net.Listener) {
+	responder.New(responder.Config{}).Serve(ctx, ln, responder.ModeAuto)
+}
+
+func emptyPool() *x509.CertPool { return x509.NewCertPool() }
 
 func TestHTTPScenarios(t *testing.T) {
 	echoURL, _ := url.Parse("http://echo.lab.test:8080/")

@@ -3,6 +3,7 @@ package proxytest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
@@ -36,6 +37,9 @@ type ConnectProxy struct {
 	EndlessHeaders bool
 	// Server is sent as the Server header of the fake's answers.
 	Server string
+	// Dial reaches upstreams; nil means net.Dialer (in the lab, pass the
+	// namespace's Dial so upstream connections leave from there).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Serve runs the proxy on ln until cleanup.
@@ -93,7 +97,7 @@ func (p ConnectProxy) connect(c net.Conn, req *http.Request) {
 		interceptTLS(c, p.Intercept)
 		return
 	}
-	u, err := net.DialTimeout("tcp", up, 5*time.Second)
+	u, err := dialUpstream(p.Dial, up)
 	if err != nil {
 		p.answer(c, "502 Bad Gateway", "")
 		return
@@ -162,4 +166,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// upstreamTimeout bounds a fake's connection to its upstream.
+const upstreamTimeout = 5 * time.Second
+
+func dialUpstream(dial func(ctx context.Context, network, addr string) (net.Conn, error), addr string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), upstreamTimeout)
+	defer cancel()
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
+	return dial(ctx, "tcp", addr)
 }

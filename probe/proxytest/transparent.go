@@ -2,6 +2,7 @@ package proxytest
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"strings"
@@ -20,6 +21,8 @@ type TransparentProxy struct {
 	// Rewrite, when set, replaces the default head rewriting; it gets and
 	// returns raw head bytes.
 	Rewrite func(head []byte, client string) []byte
+	// Dial reaches upstreams; nil means net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Serve runs the proxy on ln until cleanup.
@@ -37,7 +40,7 @@ func (p TransparentProxy) handle(c net.Conn) {
 			return
 		}
 	}
-	u, err := net.DialTimeout("tcp", up, 5*time.Second)
+	u, err := dialUpstream(p.Dial, up)
 	if err != nil {
 		c.Write([]byte("HTTP/1.1 502 Bad Gateway\r\nVia: 1.1 fakeproxy (squid/6.6)\r\nContent-Length: 0\r\n\r\n"))
 		return
