@@ -57,7 +57,7 @@ func (p *DNSProbe) planInterception(s DNSServer) *dnsInterception {
 func rewrites(ics []*dnsInterception) rewriteSet {
 	rw := rewriteSet{}
 	for _, ic := range ics {
-		if ic.NX == nil {
+		if ic.NX == nil || ic.NX.Cut {
 			continue
 		}
 		if obs, _ := observe(ic.NX.chosen(), dns.TypeA); obs != DNSOK {

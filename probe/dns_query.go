@@ -36,6 +36,9 @@ type dnsLookup struct {
 	Chosen int
 	// Duration is the wall time of all tries.
 	Duration time.Duration
+	// Cut is true when the run's context was cancelled before the lookup
+	// had its outcome.
+	Cut bool
 }
 
 // try asks qname of server: up to Attempts times over UDP while the

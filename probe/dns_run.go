@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/roompath/roompath/report"
@@ -29,7 +30,8 @@ func (p *DNSProbe) PlanSize() int {
 // name are emitted together, once all of them are in, because each is
 // judged against the others (the empty address type, the references).
 // Run returns when everything has been emitted; a cancelled ctx makes the
-// queries end at once, and the names not finished by then are not emitted.
+// queries end at once, and the lookups cut short by it are not emitted
+// (those that had finished are).
 func (p *DNSProbe) Run(ctx context.Context, emit func(seq int, r report.Result)) {
 	var mu sync.Mutex
 	safeEmit := func(seq int, r report.Result) {
@@ -48,7 +50,7 @@ func (p *DNSProbe) Run(ctx context.Context, emit func(seq int, r report.Result))
 		p.runInterception(ctx, sem, ics)
 		rw = rewrites(ics)
 		close(icDone)
-		p.emitInterception(ctx, ics, safeEmit)
+		p.emitInterception(ics, safeEmit)
 	}()
 	for i, g := range groups {
 		wg.Add(1)
@@ -56,7 +58,7 @@ func (p *DNSProbe) Run(ctx context.Context, emit func(seq int, r report.Result))
 			defer wg.Done()
 			p.runAll(ctx, sem, g)
 			<-icDone
-			p.emitGroup(ctx, i, g, rw, safeEmit)
+			p.emitGroup(i, g, rw, safeEmit)
 		}()
 	}
 	wg.Wait()
@@ -91,10 +93,12 @@ func (p *DNSProbe) runAll(ctx context.Context, sem chan struct{}, ls []*dnsLooku
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				l.Tries = []dnsTry{{QName: l.Name, Final: dnsExchange{Err: ctx.Err()}}}
+				l.Cut = true
 				return
 			}
 			defer func() { <-sem }()
 			p.run(ctx, l)
+			l.Cut = errors.Is(l.chosen().Final.Err, context.Canceled)
 		}()
 	}
 	wg.Wait()
@@ -112,31 +116,38 @@ func (p *DNSProbe) runInterception(ctx context.Context, sem chan struct{}, ics [
 	p.runAll(ctx, sem, ls)
 }
 
-// emitGroup judges one name's lookups together and emits them.
-func (p *DNSProbe) emitGroup(ctx context.Context, i int, g []*dnsLookup, rw rewriteSet, emit func(int, report.Result)) {
-	if ctx.Err() != nil {
-		return
-	}
-	vs := judgeName(g, p.cfg.AllowNets, rw)
-	base := i * len(g)
+// emitGroup judges one name's lookups together and emits them. Lookups
+// cut short by the end of ctx are left out, of the judgement too, so an
+// interrupted run still reports what had finished.
+func (p *DNSProbe) emitGroup(i int, g []*dnsLookup, rw rewriteSet, emit func(int, report.Result)) {
+	var done []*dnsLookup
+	var seqs []int
 	for j, l := range g {
-		emit(base+j, p.lookupResult(l, vs[j]))
+		if !l.Cut {
+			done = append(done, l)
+			seqs = append(seqs, i*len(g)+j)
+		}
+	}
+	vs := judgeName(done, p.cfg.AllowNets, rw)
+	for j, l := range done {
+		emit(seqs[j], p.lookupResult(l, vs[j]))
 	}
 }
 
 // emitInterception emits the checks of every server after all the names.
-func (p *DNSProbe) emitInterception(ctx context.Context, ics []*dnsInterception, emit func(int, report.Result)) {
-	if ctx.Err() != nil {
-		return
-	}
+func (p *DNSProbe) emitInterception(ics []*dnsInterception, emit func(int, report.Result)) {
 	seq := len(p.cfg.Names) * len(p.cfg.Types) * len(p.cfg.Servers)
 	for _, ic := range ics {
 		if ic.NX != nil {
-			emit(seq, p.nxResult(ic.NX))
+			if !ic.NX.Cut {
+				emit(seq, p.nxResult(ic.NX))
+			}
 			seq++
 		}
 		if ic.Whoami != nil {
-			emit(seq, p.whoamiResult(ic.Whoami))
+			if !ic.Whoami.Cut {
+				emit(seq, p.whoamiResult(ic.Whoami))
+			}
 			seq++
 		}
 	}
