@@ -151,3 +151,16 @@ func (b bySeq) Swap(i, j int) {
 	b.r[i], b.r[j] = b.r[j], b.r[i]
 	b.seq[i], b.seq[j] = b.seq[j], b.seq[i]
 }
+
+// Snapshot returns a copy of the report as it stands: summary, verdict,
+// duration so far, and the retained results in planning order (none for
+// streaming encoders). The report is not finished.
+func (w *Writer) Snapshot() Report {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sortLocked()
+	r := w.rep
+	r.Results = append([]Result(nil), w.rep.Results...)
+	r.DurationMS = MS(w.now().Sub(w.rep.StartedAt))
+	return r
+}

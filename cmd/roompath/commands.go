@@ -1,0 +1,19 @@
+package main
+
+import (
+	"github.com/roompath/roompath/cmd/dnscheck/dnscmd"
+	"github.com/roompath/roompath/cmd/portcheck/portcmd"
+	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
+	"github.com/roompath/roompath/cmd/roompath/triagecmd"
+)
+
+// commands is the registry of subcommands.
+func commands() map[string]command {
+	return map[string]command{
+		"triage":    {"the whole decision path for one room, with a verdict", tool(triagecmd.Tool)},
+		"port":      {"TCP reachability of rooms or sweeps (portcheck)", tool(portcmd.Tool)},
+		"dns":       {"the Zoom names through every resolver, tampering named (dnscheck)", tool(dnscmd.Tool)},
+		"proxy":     {"explicit, transparent and TLS-intercepting proxies; captive portals (proxycheck)", tool(proxycmd.Tool)},
+		"responder": {"serve the echo protocol for transparent-proxy tests", proxycmd.ResponderMain},
+	}
+}
