@@ -154,7 +154,7 @@ func interceptTLS(c net.Conn, ca *CA) {
 		return
 	}
 	if _, _, ok := readHead(tc); ok {
-		io.WriteString(tc, "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\nintercepted\n")
+		io.WriteString(tc, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
 	}
 	tc.Close()
 }
