@@ -4,6 +4,7 @@ import (
 	"github.com/roompath/roompath/cmd/dnscheck/dnscmd"
 	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
+	"github.com/roompath/roompath/cmd/roompath/diffcmd"
 	"github.com/roompath/roompath/cmd/roompath/triagecmd"
 )
 
@@ -14,6 +15,7 @@ func commands() map[string]command {
 		"port":      {"TCP reachability of rooms or sweeps (portcheck)", tool(portcmd.Tool)},
 		"dns":       {"the Zoom names through every resolver, tampering named (dnscheck)", tool(dnscmd.Tool)},
 		"proxy":     {"explicit, transparent and TLS-intercepting proxies; captive portals (proxycheck)", tool(proxycmd.Tool)},
+		"diff":      {"what changed between two reports (json or ndjson)", diffcmd.Main},
 		"responder": {"serve the echo protocol for transparent-proxy tests", proxycmd.ResponderMain},
 	}
 }

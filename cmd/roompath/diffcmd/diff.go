@@ -1,0 +1,292 @@
+// Package diffcmd is `roompath diff A.json B.json`: what changed between
+// two reports (before and after a firewall change, Wi-Fi against wired).
+// Results are matched by id; a result changed when its status, observed
+// state, reason or reporter changed.
+package diffcmd
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/roompath/roompath/report"
+)
+
+// Schema names the diff document's version.
+const Schema = "roompath.diff/v1"
+
+// maxReport bounds what is read of one report file.
+const maxReport = 512 << 20
+
+// Side describes one of the two reports.
+type Side struct {
+	File      string `json:"file"`
+	Tool      string `json:"tool"`
+	StartedAt string `json:"started_at"`
+	Hostname  string `json:"hostname"`
+	Verdict   string `json:"verdict,omitempty"`
+}
+
+// Brief is a result reduced to what a diff compares.
+type Brief struct {
+	ID         string        `json:"id"`
+	Check      string        `json:"check"`
+	Target     string        `json:"target"`
+	Status     report.Status `json:"status"`
+	Observed   string        `json:"observed"`
+	Reason     string        `json:"reason,omitempty"`
+	ReportedBy string        `json:"reported_by,omitempty"`
+}
+
+// Change is one result present in both reports with different values.
+type Change struct {
+	ID     string `json:"id"`
+	Check  string `json:"check"`
+	Target string `json:"target"`
+	// Fields maps each changed field to its [A, B] values.
+	Fields map[string][2]string `json:"fields"`
+}
+
+// Diff is the whole comparison.
+type Diff struct {
+	Schema    string   `json:"schema"`
+	A         Side     `json:"a"`
+	B         Side     `json:"b"`
+	Changed   []Change `json:"changed"`
+	New       []Brief  `json:"new"`
+	Missing   []Brief  `json:"missing"`
+	Unchanged int      `json:"unchanged"`
+}
+
+// Different reports whether anything changed.
+func (d Diff) Different() bool {
+	return len(d.Changed)+len(d.New)+len(d.Missing) > 0 || d.A.Verdict != d.B.Verdict
+}
+
+// Compare diffs two reports, in B's result order.
+func Compare(a, b report.Report) Diff {
+	d := Diff{Schema: Schema, A: side(a), B: side(b), Changed: []Change{}, New: []Brief{}, Missing: []Brief{}}
+	inA := map[string]report.Result{}
+	for _, r := range a.Results {
+		inA[r.ID] = r
+	}
+	inB := map[string]bool{}
+	for _, r := range b.Results {
+		inB[r.ID] = true
+		old, ok := inA[r.ID]
+		switch {
+		case !ok:
+			d.New = append(d.New, brief(r))
+		case len(fieldChanges(old, r)) > 0:
+			d.Changed = append(d.Changed, Change{ID: r.ID, Check: r.Check, Target: r.Target, Fields: fieldChanges(old, r)})
+		default:
+			d.Unchanged++
+		}
+	}
+	for _, r := range a.Results {
+		if !inB[r.ID] {
+			d.Missing = append(d.Missing, brief(r))
+		}
+	}
+	return d
+}
+
+func side(r report.Report) Side {
+	s := Side{Tool: r.Tool, StartedAt: r.StartedAt.UTC().Format("2006-01-02T15:04:05Z"), Hostname: r.Vantage.Hostname}
+	if r.Verdict != nil {
+		s.Verdict = string(r.Verdict.Status)
+		if r.Verdict.Layer != "" {
+			s.Verdict += "/" + r.Verdict.Layer
+		}
+	}
+	return s
+}
+
+func brief(r report.Result) Brief {
+	return Brief{ID: r.ID, Check: r.Check, Target: r.Target, Status: r.Status, Observed: r.Observed, Reason: r.Reason, ReportedBy: r.ReportedBy}
+}
+
+func fieldChanges(a, b report.Result) map[string][2]string {
+	m := map[string][2]string{}
+	for _, f := range []struct{ name, a, b string }{
+		{"status", string(a.Status), string(b.Status)},
+		{"observed", a.Observed, b.Observed},
+		{"reason", a.Reason, b.Reason},
+		{"reported_by", a.ReportedBy, b.ReportedBy},
+	} {
+		if f.a != f.b {
+			m[f.name] = [2]string{f.a, f.b}
+		}
+	}
+	return m
+}
+
+// Load reads a report written with -o json or -o ndjson.
+func Load(path string) (report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return report.Report{}, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxReport+1))
+	if err != nil {
+		return report.Report{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > maxReport {
+		return report.Report{}, fmt.Errorf("%s: larger than %d MiB", path, maxReport>>20)
+	}
+	rep, err := parse(b)
+	if err != nil {
+		return report.Report{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// parse accepts one JSON envelope or NDJSON (results, then the envelope).
+func parse(b []byte) (report.Report, error) {
+	var rep report.Report
+	trimmed := bytes.TrimSpace(b)
+	if err := json.Unmarshal(trimmed, &rep); err == nil {
+		return rep, checkSchema(rep)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(trimmed))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var results []report.Result
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Bytes()
+		var probe struct {
+			Schema string `json:"schema"`
+		}
+		if err := json.Unmarshal(line, &probe); err != nil {
+			return rep, fmt.Errorf("line %d: not a roompath report line: %v", n, err)
+		}
+		if probe.Schema != "" {
+			if err := json.Unmarshal(line, &rep); err != nil {
+				return rep, fmt.Errorf("line %d: %v", n, err)
+			}
+			continue
+		}
+		var r report.Result
+		if err := json.Unmarshal(line, &r); err != nil {
+			return rep, fmt.Errorf("line %d: %v", n, err)
+		}
+		results = append(results, r)
+	}
+	if err := sc.Err(); err != nil {
+		return rep, err
+	}
+	rep.Results = append(rep.Results, results...)
+	return rep, checkSchema(rep)
+}
+
+func checkSchema(r report.Report) error {
+	if r.Schema != report.Schema {
+		return fmt.Errorf("not a %s report (schema %q)", report.Schema, r.Schema)
+	}
+	return nil
+}
+
+const usage = `roompath diff: what changed between two roompath reports.
+
+Usage: roompath diff [flags] A.json B.json
+
+A and B are reports written with -o json or -o ndjson, e.g. before and after
+a firewall change, or from the controller Wi-Fi and from a wired port.
+Results are matched by id; a result changed when its status, observed
+state, reason or reporter changed. Exit code 0 when nothing changed, 1 when
+something did, 2 when a report cannot be read.
+
+Flags:
+`
+
+// Main runs roompath diff.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	format := fs.StringP("output", "o", "text", "output format: text or json")
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp {
+			return report.ExitOK
+		}
+		fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+		return report.ExitUsage
+	}
+	if fs.NArg() != 2 || (*format != "text" && *format != "json") {
+		fmt.Fprintln(stderr, "roompath diff: want two report files and -o text or json (see --help)")
+		return report.ExitUsage
+	}
+	var reps [2]report.Report
+	for i := range reps {
+		var err error
+		if reps[i], err = Load(fs.Arg(i)); err != nil {
+			fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+			return report.ExitUsage
+		}
+	}
+	d := Compare(reps[0], reps[1])
+	d.A.File, d.B.File = fs.Arg(0), fs.Arg(1)
+	if err := write(stdout, *format, d); err != nil {
+		fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+		return report.ExitCannotRun
+	}
+	if d.Different() {
+		return report.ExitFail
+	}
+	return report.ExitOK
+}
+
+func write(w io.Writer, format string, d Diff) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	}
+	var b strings.Builder
+	for _, s := range []struct {
+		label string
+		side  Side
+	}{{"A", d.A}, {"B", d.B}} {
+		fmt.Fprintf(&b, "%s: %s, %s at %s from %s", s.label, s.side.File, s.side.Tool, s.side.StartedAt, s.side.Hostname)
+		if s.side.Verdict != "" {
+			fmt.Fprintf(&b, ", verdict %s", s.side.Verdict)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	for _, c := range d.Changed {
+		fmt.Fprintf(&b, "CHANGED  %-32s %s\n", c.ID, changeText(c))
+	}
+	for _, r := range d.New {
+		fmt.Fprintf(&b, "NEW      %-32s %s %s/%s\n", r.ID, r.Status, r.Observed, r.Reason)
+	}
+	for _, r := range d.Missing {
+		fmt.Fprintf(&b, "MISSING  %-32s was %s %s/%s\n", r.ID, r.Status, r.Observed, r.Reason)
+	}
+	fmt.Fprintf(&b, "\n%d changed, %d new, %d missing, %d unchanged\n", len(d.Changed), len(d.New), len(d.Missing), d.Unchanged)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func changeText(c Change) string {
+	var parts []string
+	for _, f := range []string{"status", "observed", "reason", "reported_by"} {
+		if v, ok := c.Fields[f]; ok {
+			parts = append(parts, fmt.Sprintf("%s %s → %s", f, dashed(v[0]), dashed(v[1])))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dashed(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,130 @@
+package diffcmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/roompath/roompath/report"
+)
+
+func rep(results ...report.Result) report.Report {
+	return report.Report{Schema: report.Schema, Tool: "portcheck", StartedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+		Vantage: report.Vantage{Hostname: "ctl"}, Results: results}
+}
+
+func res(id string, st report.Status, observed, reason string) report.Result {
+	return report.Result{ID: id, Check: "tcp", Target: id, Status: st, Observed: observed, Reason: reason}
+}
+
+func TestCompare(t *testing.T) {
+	a := rep(res("tcp/a:9090", "fail", "filtered", "no_response"), res("tcp/b:9090", "pass", "open", "syn_ack"), res("tcp/c:9090", "pass", "open", "syn_ack"))
+	b := rep(res("tcp/a:9090", "pass", "open", "syn_ack"), res("tcp/b:9090", "pass", "open", "syn_ack"), res("tcp/d:9090", "fail", "closed", "conn_refused"))
+	got := Compare(a, b)
+	want := Diff{
+		Schema: Schema,
+		A:      Side{Tool: "portcheck", StartedAt: "2026-11-25T10:00:00Z", Hostname: "ctl"},
+		B:      Side{Tool: "portcheck", StartedAt: "2026-11-25T10:00:00Z", Hostname: "ctl"},
+		Changed: []Change{{ID: "tcp/a:9090", Check: "tcp", Target: "tcp/a:9090", Fields: map[string][2]string{
+			"status": {"fail", "pass"}, "observed": {"filtered", "open"}, "reason": {"no_response", "syn_ack"}}}},
+		New:       []Brief{{ID: "tcp/d:9090", Check: "tcp", Target: "tcp/d:9090", Status: "fail", Observed: "closed", Reason: "conn_refused"}},
+		Missing:   []Brief{{ID: "tcp/c:9090", Check: "tcp", Target: "tcp/c:9090", Status: "pass", Observed: "open", Reason: "syn_ack"}},
+		Unchanged: 1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	if same := Compare(a, a); same.Different() {
+		t.Errorf("a report differs from itself: %+v", same)
+	}
+}
+
+func writeFile(t *testing.T, name string, v any, ndjson bool) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	var buf bytes.Buffer
+	if ndjson {
+		r := v.(report.Report)
+		for _, x := range r.Results {
+			b, _ := json.Marshal(x)
+			buf.Write(append(b, '\n'))
+		}
+		r.Results = nil
+		b, _ := json.Marshal(r)
+		buf.Write(b)
+	} else {
+		b, _ := json.Marshal(v)
+		buf.Write(b)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestMainCompares(t *testing.T) {
+	a := writeFile(t, "a.json", rep(res("tcp/a:9090", "fail", "filtered", "no_response")), false)
+	b := writeFile(t, "b.ndjson", rep(res("tcp/a:9090", "pass", "open", "syn_ack")), true)
+	var out, errb bytes.Buffer
+	if code := Main([]string{a, b}, &out, &errb); code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "CHANGED  tcp/a:9090") || !strings.Contains(out.String(), "status fail → pass") {
+		t.Errorf("text output:\n%s", out.String())
+	}
+	out.Reset()
+	if code := Main([]string{"-o", "json", a, a}, &out, &errb); code != 0 {
+		t.Errorf("identical reports: exit %d", code)
+	}
+	var d Diff
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil || d.Schema != Schema || d.Unchanged != 1 {
+		t.Errorf("json output %s: %v", out.String(), err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	junk := filepath.Join(t.TempDir(), "junk.json")
+	os.WriteFile(junk, []byte("<html>not a report</html>"), 0o644)
+	other := writeFile(t, "other.json", map[string]any{"schema": "something/v9"}, false)
+	good := writeFile(t, "good.json", rep(), false)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one file", []string{good}, "want two report files"},
+		{"missing file", []string{good, "/nonexistent.json"}, "no such file"},
+		{"junk", []string{good, junk}, "not a roompath report line"},
+		{"wrong schema", []string{good, other}, "not a roompath.report/v1 report"},
+		{"bad format", []string{"-o", "xml", good, good}, "-o text or json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := Main(tt.args, &out, &errb); code != report.ExitUsage {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if lines := strings.Count(strings.TrimSpace(errb.String()), "\n"); lines != 0 || !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("stderr %q, want one line with %q", errb.String(), tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"schema":"roompath.report/v1","results":[{"id":"x"}]}`))
+	f.Add([]byte("{\"id\":\"a\"}\n{\"schema\":\"roompath.report/v1\"}"))
+	f.Add([]byte("{"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep, err := parse(b)
+		if err == nil && rep.Schema != report.Schema {
+			t.Fatalf("accepted a report with schema %q", rep.Schema)
+		}
+	})
+}
