@@ -4,15 +4,15 @@ package probe
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"net/netip"
 	"os"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roompath/roompath/netpath/sockerr"
 )
 
 // tcpMode records that ICMP errors were read from the socket error queue
@@ -145,76 +145,14 @@ func syncFailure(rc syscall.RawConn, err error, rtt time.Duration) attempt {
 // readErrQueue drains the socket error queue and returns the last ICMP or
 // ICMPv6 error with its sender.
 func readErrQueue(rc syscall.RawConn) *ICMP {
-	var last *ICMP
-	_ = rc.Control(func(fd uintptr) {
-		buf, oob := make([]byte, 128), make([]byte, 512)
-		for range 8 {
-			_, oobn, _, _, err := unix.Recvmsg(int(fd), buf, oob, unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT)
-			if err != nil {
-				return
-			}
-			if m := parseErrQueue(oob[:oobn]); m != nil {
-				last = m
-			}
-		}
-	})
-	return last
-}
-
-// parseErrQueue decodes the IP_RECVERR/IPV6_RECVERR control message: a
-// sock_extended_err followed by the offender's sockaddr.
-func parseErrQueue(oob []byte) *ICMP {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
+	e, ok := sockerr.LastICMP(sockerr.Read(rc))
+	if !ok {
 		return nil
 	}
-	for _, m := range msgs {
-		isV4 := m.Header.Level == unix.SOL_IP && m.Header.Type == unix.IP_RECVERR
-		isV6 := m.Header.Level == unix.SOL_IPV6 && m.Header.Type == unix.IPV6_RECVERR
-		if (!isV4 && !isV6) || len(m.Data) < int(unsafe.Sizeof(unix.SockExtendedErr{})) {
-			continue
-		}
-		ee := (*unix.SockExtendedErr)(unsafe.Pointer(&m.Data[0]))
-		if ee.Origin != unix.SO_EE_ORIGIN_ICMP && ee.Origin != unix.SO_EE_ORIGIN_ICMP6 {
-			continue
-		}
-		from := offender(m.Data[unsafe.Sizeof(*ee):])
-		icmp := &ICMP{V6: ee.Origin == unix.SO_EE_ORIGIN_ICMP6, Type: ee.Type, Code: ee.Code}
-		if from.IsValid() {
-			icmp.From = from.Unmap().String()
-			icmp.Local = isLocalAddr(from)
-		}
-		return icmp
+	icmp := &ICMP{V6: e.V6(), Type: e.Type, Code: e.Code}
+	if e.From.IsValid() {
+		icmp.From = e.From.String()
+		icmp.Local = sockerr.IsLocal(e.From)
 	}
-	return nil
-}
-
-// offender decodes the sockaddr_in or sockaddr_in6 after the extended error.
-func offender(b []byte) netip.Addr {
-	if len(b) < 2 {
-		return netip.Addr{}
-	}
-	switch binary.NativeEndian.Uint16(b) {
-	case unix.AF_INET:
-		if len(b) >= 8 {
-			return netip.AddrFrom4([4]byte(b[4:8]))
-		}
-	case unix.AF_INET6:
-		if len(b) >= 24 {
-			return netip.AddrFrom16([16]byte(b[8:24]))
-		}
-	}
-	return netip.Addr{}
-}
-
-// isLocalAddr reports whether a is an address of this host (in this network
-// namespace): binding to a non-local address fails.
-func isLocalAddr(a netip.Addr) bool {
-	fam, sa := sockaddrOf(netip.AddrPortFrom(a.Unmap(), 0))
-	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return false
-	}
-	defer unix.Close(fd)
-	return unix.Bind(fd, sa) == nil
+	return icmp
 }

@@ -1,0 +1,8 @@
+// Package sockerr reads a socket's error queue on Linux: the ICMP and
+// ICMPv6 errors (with their senders) and local errors that IP_RECVERR and
+// IPV6_RECVERR queue on a socket, unprivileged. The TCP connect probe, the
+// TCP trace and the path-MTU probe share it.
+//
+// Other platforms have no error queue; there the package is empty and its
+// callers say what they could not measure.
+package sockerr
