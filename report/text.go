@@ -61,24 +61,14 @@ func (e *textEncoder) End(r *Report) error {
 	// status column by hand before colouring it.
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STATUS\tCHECK\tTARGET\tOBSERVED\tREASON\tREPORTED BY\tRTT")
+	labels := targetLabels(r.Results)
 	for i := range r.Results {
 		res := &r.Results[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.statusWord(res.Status)+pad(res.Status),
-			res.Check, res.Target, dash(res.Observed), dash(res.Reason), dash(res.ReportedBy), rtt(res.RTTMS))
+			res.Check, labels[i], dash(res.Observed), dash(res.Reason), dash(res.ReportedBy), rtt(res.RTTMS))
 	}
 	tw.Flush()
-	hints := 0
-	for i := range r.Results {
-		res := &r.Results[i]
-		if res.Hint == "" || res.Status == StatusPass || res.Status == StatusSkip {
-			continue
-		}
-		if hints == 0 {
-			b.WriteString("\n")
-		}
-		hints++
-		fmt.Fprintf(&b, "%s %s: %s\n", e.paint(ansiBold, "»"), res.Target, res.Hint)
-	}
+	e.writeHints(&b, r.Results, labels)
 	for _, l := range r.Vantage.Limits {
 		fmt.Fprintf(&b, "%s\n", e.paint(ansiDim, "note: "+l))
 	}
@@ -90,6 +80,49 @@ func (e *textEncoder) End(r *Report) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(e.w, b.String())
 	return err
+}
+
+// targetLabels names each row: the target, or the id without its check
+// prefix where several rows of one check share a target (the A and AAAA
+// queries of one name, one name through several resolvers).
+func targetLabels(rs []Result) []string {
+	seen := map[string]int{}
+	for _, r := range rs {
+		seen[r.Check+"\x00"+r.Target]++
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Target
+		if seen[r.Check+"\x00"+r.Target] > 1 {
+			out[i] = strings.TrimPrefix(r.ID, r.Check+"/")
+		}
+	}
+	return out
+}
+
+// writeHints prints each distinct hint once, after the rows it explains.
+func (e *textEncoder) writeHints(b *strings.Builder, rs []Result, labels []string) {
+	var order []string
+	rows := map[string][]string{}
+	for i, r := range rs {
+		if r.Hint == "" || r.Status == StatusPass || r.Status == StatusSkip {
+			continue
+		}
+		if _, ok := rows[r.Hint]; !ok {
+			order = append(order, r.Hint)
+		}
+		rows[r.Hint] = append(rows[r.Hint], labels[i])
+	}
+	if len(order) > 0 {
+		b.WriteString("\n")
+	}
+	for _, h := range order {
+		who := rows[h]
+		if len(who) > 4 {
+			who = append(who[:4], fmt.Sprintf("%d more", len(who)-4))
+		}
+		fmt.Fprintf(b, "%s %s: %s\n", e.paint(ansiBold, "»"), strings.Join(who, ", "), h)
+	}
 }
 
 // pad keeps the status column aligned when colour codes are added: every

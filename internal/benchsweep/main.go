@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command benchsweep is the sweep half of `make bench`: on the namespace
 // lab it runs portcheck beside nmap (-sT, tuned to the same timeout and
 // retries) over a /20 where a quarter of the hosts silently drop TCP 9090,
