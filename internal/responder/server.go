@@ -37,14 +37,26 @@ const (
 
 // Config holds the responder's limits; zero fields take the defaults.
 type Config struct {
-	MaxHead      int
-	HeadTimeout  time.Duration
+	// MaxHead caps a request head in bytes (DefaultMaxHead).
+	MaxHead int
+	// HeadTimeout is the time allowed for the whole head (DefaultHeadTimeout).
+	HeadTimeout time.Duration
+	// WriteTimeout bounds each answer's write (DefaultWriteTimeout).
 	WriteTimeout time.Duration
+	// SniffTimeout is the time allowed for the first line before the
+	// connection becomes a plain echo (DefaultSniffTimeout).
 	SniffTimeout time.Duration
-	MaxConns     int
+	// MaxConns caps connections served at once (DefaultMaxConns).
+	MaxConns int
+	// MaxPerSource caps connections at once per source address
+	// (DefaultMaxPerSource).
 	MaxPerSource int
-	EchoMax      int64
-	EchoIdle     time.Duration
+	// EchoMax caps the bytes a plain echo returns (DefaultEchoMax).
+	EchoMax int64
+	// EchoIdle closes an idle plain echo (DefaultEchoIdle).
+	EchoIdle time.Duration
+	// EchoLifetime closes any plain echo after this long
+	// (DefaultEchoLifetime).
 	EchoLifetime time.Duration
 	// Log receives one line per connection (never its contents); nil
 	// means no log.

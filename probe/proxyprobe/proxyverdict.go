@@ -50,7 +50,7 @@ func failed(observed, reason, failure, op, hint string) report.Result {
 	return r
 }
 
-// proxyDetail is the evidence of a proxy check.
+// proxyDetailJSON is the evidence of a proxy check.
 type proxyDetailJSON struct {
 	URL        string       `json:"url"`
 	Config     Decision     `json:"config"`

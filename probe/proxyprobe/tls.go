@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/roompath/roompath/probe"
@@ -131,12 +132,12 @@ func (t *TLS) describe(d *tlsDetail, cs tls.ConnectionState) {
 	}
 }
 
-// handshakeFailed classifies a failed handshake: alerts, resets, stalls.
+// handshakeFailed classifies a failed handshake: alerts and bad records
+// (ssl_failed_handshake), resets, EOFs and stalls keep their transport
+// failure, which says how the peer broke the handshake.
 func handshakeFailed(err error) report.Result {
 	f := classify(err)
-	if f == probe.FailureEOF || f == probe.FailureConnectionReset || f == probe.FailureTimeout || errors.Is(err, context.DeadlineExceeded) {
-		// keep the transport failure: it says how the peer broke the handshake
-	} else if len(f) > len(probe.FailureUnknownPrefix) && f[:len(probe.FailureUnknownPrefix)] == probe.FailureUnknownPrefix {
+	if strings.HasPrefix(f, probe.FailureUnknownPrefix) {
 		f = probe.FailureSSLHandshake
 	}
 	return failed(ObservedInvalid, "handshake_failed", f, probe.OpTLSHandshake, hintHandshake)
