@@ -27,7 +27,7 @@ for _ in $(seq 50); do grep -q READY=1 "$work/addrs" 2>/dev/null && break; sleep
 source <(grep = "$work/addrs")
 
 port() { echo "${1##*:}"; }
-ms() { python3 -c 'import time; print(int(time.time()*1000))'; }
+ms() { date +%s%3N; }
 rows=()
 pc_json=""
 run_pc() { # run_pc ARGS... ; sets pc_json and pc_ms

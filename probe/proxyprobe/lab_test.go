@@ -25,8 +25,9 @@ import (
 // .2 into its transparent proxy (:3129, original destination from
 // conntrack), TCP 443 to .3 into a Fortinet-like interceptor (:8443), TCP
 // 80 to .5 into a captive portal (:3130), and resets TCP to .4 (direct
-// path blocked), where only its explicit proxy (10.99.51.1:3128, CONNECT to
-// 443 only) gets through.
+// path blocked), where only its explicit proxies get through:
+// 10.99.51.1:3128 (CONNECT to 443 only), :3131 (demands authentication) and
+// :3132 (intercepts TLS with a Zscaler-like CA).
 const (
 	labClient   = "10.99.51.2"
 	labRouter   = "10.99.51.1"
@@ -121,8 +122,10 @@ func (pl *proxyLab) startMiddleboxes(t *testing.T) {
 	pl.listen(t, pl.router, "0.0.0.0:3129", proxytest.TransparentProxy{Dial: dial}.Serve)
 	pl.listen(t, pl.router, "0.0.0.0:8443", proxytest.TLSOrigin{CA: forti}.Serve)
 	pl.listen(t, pl.router, "0.0.0.0:3130", proxytest.CaptivePortal{Mode: proxytest.PortalRedirect}.Serve)
-	pl.listen(t, pl.router, labRouter+":3128", proxytest.ConnectProxy{AllowPorts: []string{"443"}, Dial: dial,
-		Upstream: map[string]string{"zoom.us:443": labClean + ":443", "zoom.us:8801": labClean + ":8801"}}.Serve)
+	up := map[string]string{"zoom.us:443": labClean + ":443", "zoom.us:8801": labClean + ":8801"}
+	pl.listen(t, pl.router, labRouter+":3128", proxytest.ConnectProxy{AllowPorts: []string{"443"}, Dial: dial, Upstream: up}.Serve)
+	pl.listen(t, pl.router, labRouter+":3131", proxytest.ConnectProxy{User: "room", Password: "pw", AuthSchemes: []string{"NTLM", `Basic realm="lab"`}, Dial: dial, Upstream: up}.Serve)
+	pl.listen(t, pl.router, labRouter+":3132", proxytest.ConnectProxy{Intercept: mustCA(t, "Zscaler Intermediate Root CA", "Zscaler Inc."), Dial: dial, Upstream: up}.Serve)
 }
 
 func serveResponder(t *testing.T, ln net.Listener) {
@@ -145,6 +148,9 @@ func TestLabProxyScenarios(t *testing.T) {
 	pl := newProxyLab(t)
 	hop, _ := ParseProxyURL(labProxyURL)
 	explicit := &ProxyConfig{Fixed: []Hop{hop}}
+	authHop, _ := ParseProxyURL("http://" + labRouter + ":3131")
+	mitmHop, _ := ParseProxyURL("http://" + labRouter + ":3132")
+	auth, mitm := &ProxyConfig{Fixed: []Hop{authHop}}, &ProxyConfig{Fixed: []Hop{mitmHop}}
 	echo := func(raw string) *url.URL { u, _ := url.Parse(raw); return u }
 	tests := []struct {
 		name string
@@ -175,6 +181,12 @@ func TestLabProxyScenarios(t *testing.T) {
 		{"TLS through the explicit proxy", func() report.Result {
 			return NewTLS(TLSCheck{Target: "zoom.us:443", Config: explicit, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
 		}, verdict{Status: report.StatusPass, Observed: ObservedGenuine}},
+		{"explicit proxy demands authentication", func() report.Result {
+			return NewProxy(ProxyCheck{Target: "zoom.us:443", Config: auth, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout}).Run(context.Background())
+		}, verdict{report.StatusFail, ObservedProxyAuthRequired, probe.FailureProxyAuthRequired, probe.OpProxyConnect}},
+		{"explicit proxy intercepts TLS", func() report.Result {
+			return NewTLS(TLSCheck{Target: "zoom.us:443", Config: mitm, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
+		}, verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}},
 		{"captive portal", func() report.Result {
 			return NewCaptive(CaptiveCheck{URL: echo("http://captive.lab.test/generate_204"), Dialer: pl.dialer("captive.lab.test:80", labCaptive+":80"), Timeout: scenarioTimeout}).Run(context.Background())
 		}, verdict{Status: report.StatusFail, Observed: ObservedPortal}},
