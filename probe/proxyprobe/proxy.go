@@ -76,6 +76,9 @@ func (p *Proxy) Run(ctx context.Context) report.Result {
 	}
 	wg.Wait()
 	res := proxyVerdict(direct, viaProxy)
+	if viaProxy != nil && viaProxy.ans != nil && res.Observed != ObservedDirect {
+		res.ReportedBy = hostOfAddr(viaProxy.addr) // the proxy said so
+	}
 	res.ID, res.Check, res.Target, res.Layer = "proxy/"+p.cfg.Target, "proxy", p.cfg.Target, report.LayerProxy
 	res.DurationMS = report.MS(time.Since(start))
 	res.Attempts = attempts(direct, viaProxy)

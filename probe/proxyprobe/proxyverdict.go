@@ -30,7 +30,7 @@ func proxyVerdict(direct, viaProxy *outcome) report.Result {
 	case viaProxy != nil && viaProxy.ans != nil && viaProxy.ans.AuthRequired:
 		return failed(ObservedProxyAuthRequired, "proxy_auth", probe.FailureProxyAuthRequired, probe.OpProxyConnect, hintAuth)
 	case viaProxy != nil && viaProxy.ans != nil:
-		return failed(ObservedProxyDenied, "connect_refused", probe.FailureProxyDenied, probe.OpProxyConnect, hintDenied)
+		return failed(ObservedProxyDenied, "connect_denied", probe.FailureProxyDenied, probe.OpProxyConnect, hintDenied)
 	case viaProxy != nil:
 		return failed(ObservedBlocked, "proxy_unreachable", classify(viaProxy.err), probe.OpProxyConnect, hintBlocked)
 	case direct != nil:
