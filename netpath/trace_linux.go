@@ -1,0 +1,202 @@
+//go:build linux
+
+package netpath
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/roompath/roompath/netpath/sockerr"
+)
+
+// traceMode: hops come from each socket's error queue.
+const traceMode = TraceModeRecvErr
+
+// recvErrProbe is one TTL's non-blocking connect with IP_RECVERR.
+type recvErrProbe struct {
+	ttl   int
+	f     *os.File // owns the socket; nil when the probe ended at once
+	rc    syscall.RawConn
+	t0    time.Time
+	port  uint16
+	early *Hop // set when connect ended at once
+}
+
+// startTTLProbe opens a TCP socket with the TTL (hop limit) and the error
+// queue set and starts a non-blocking connect to dst: the SYN leaves now.
+func startTTLProbe(dst netip.AddrPort, ttl int) ttlProbe {
+	p := &recvErrProbe{ttl: ttl}
+	fam, sa := traceSockaddr(dst)
+	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+	if err != nil {
+		p.early = localErrorHop(ttl, os.NewSyscallError("socket", err))
+		return p
+	}
+	if err := setTraceOptions(fd, fam, ttl); err != nil {
+		unix.Close(fd)
+		p.early = localErrorHop(ttl, err)
+		return p
+	}
+	p.f = os.NewFile(uintptr(fd), "tcp-trace")
+	if p.rc, err = p.f.SyscallConn(); err != nil {
+		p.f.Close()
+		p.early = localErrorHop(ttl, err)
+		return p
+	}
+	p.t0 = time.Now()
+	p.connect(fd, sa)
+	return p
+}
+
+// connect sends the SYN and records an outcome that came at once.
+func (p *recvErrProbe) connect(fd int, sa unix.Sockaddr) {
+	err := unix.Connect(fd, sa)
+	if lsa, gerr := unix.Getsockname(fd); gerr == nil {
+		p.port = sockaddrPort(lsa)
+	}
+	switch {
+	case err == nil:
+		p.early = &Hop{TTL: p.ttl, Reply: ReplySynAck, RTTMS: rttMS(time.Since(p.t0))}
+	case errors.Is(err, unix.EINPROGRESS):
+	default:
+		h := p.failed(err, true)
+		p.early = &h
+	}
+}
+
+func (p *recvErrProbe) localPort() uint16 { return p.port }
+
+// wait waits through the runtime poller until the connect ends, ctx ends or
+// the deadline passes, and reads the error queue.
+func (p *recvErrProbe) wait(ctx context.Context, deadline time.Time) Hop {
+	if p.f != nil {
+		defer p.f.Close()
+	}
+	if p.early != nil {
+		return *p.early
+	}
+	stop := context.AfterFunc(ctx, func() { _ = p.f.SetWriteDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := p.f.SetWriteDeadline(deadline); err != nil {
+		return *localErrorHop(p.ttl, err)
+	}
+	var soErr int
+	werr := p.rc.Write(func(fd uintptr) bool {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		if n, _ := unix.Poll(pfd, 0); n == 0 {
+			return false // still connecting: wait for the poller
+		}
+		soErr, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+		return true
+	})
+	switch {
+	case werr != nil && ctx.Err() != nil:
+		return Hop{TTL: p.ttl, Reply: ReplyNone, cancelled: true}
+	case werr != nil:
+		return Hop{TTL: p.ttl, Reply: ReplyNone}
+	case soErr == 0:
+		return Hop{TTL: p.ttl, Reply: ReplySynAck, RTTMS: rttMS(time.Since(p.t0))}
+	}
+	return p.failed(unix.Errno(soErr), false)
+}
+
+// failed classifies a connect that ended with err: an ICMP error in the
+// queue names the hop; otherwise the errno says what it can.
+func (p *recvErrProbe) failed(err error, sync bool) Hop {
+	rtt := time.Since(p.t0)
+	var errs []sockerr.Error
+	if p.rc != nil {
+		errs = sockerr.Read(p.rc)
+	}
+	if e, ok := sockerr.LastICMP(errs); ok {
+		if h, ok := icmpHop(p.ttl, e, rtt); ok {
+			return h
+		}
+	}
+	var errno unix.Errno
+	if !errors.As(err, &errno) || sync && errno != unix.ECONNREFUSED {
+		return *localErrorHop(p.ttl, err)
+	}
+	return errnoHop(p.ttl, errno, rtt)
+}
+
+// icmpHop turns a queued ICMP error into the hop it names.
+func icmpHop(ttl int, e sockerr.Error, rtt time.Duration) (Hop, bool) {
+	reply, kind, ok := ClassifyICMP(e.V6(), e.Type, e.Code)
+	if !ok {
+		return Hop{}, false
+	}
+	h := Hop{TTL: ttl, Reply: reply, Unreachable: kind, RTTMS: rttMS(rtt), ICMP: &HopICMP{V6: e.V6(), Type: e.Type, Code: e.Code}}
+	if e.From.IsValid() {
+		a := e.From.String()
+		h.Address = &a
+		h.Local = sockerr.IsLocal(e.From)
+	}
+	return h, true
+}
+
+// errnoHop classifies an asynchronous connect error that came without an
+// ICMP message in the queue.
+func errnoHop(ttl int, errno unix.Errno, rtt time.Duration) Hop {
+	h := Hop{TTL: ttl, Reply: ReplyUnreachable, RTTMS: rttMS(rtt), Failure: traceErrnoFailure(errno)}
+	switch errno {
+	case unix.ECONNREFUSED:
+		h.Reply, h.Failure = ReplyRST, ""
+	case unix.EHOSTUNREACH:
+		h.Unreachable = UnreachHost
+	case unix.ENETUNREACH:
+		h.Unreachable = UnreachNet
+	case unix.EACCES, unix.EPERM:
+		h.Unreachable = UnreachAdmin
+	default:
+		h.Reply, h.RTTMS = ReplyLocalError, nil
+	}
+	return h
+}
+
+// setTraceOptions sets the probe's TTL or hop limit and turns the error
+// queue on.
+func setTraceOptions(fd, fam, ttl int) error {
+	lvl, ttlOpt, errOpt := unix.SOL_IP, unix.IP_TTL, unix.IP_RECVERR
+	if fam == unix.AF_INET6 {
+		lvl, ttlOpt, errOpt = unix.SOL_IPV6, unix.IPV6_UNICAST_HOPS, unix.IPV6_RECVERR
+	}
+	if err := unix.SetsockoptInt(fd, lvl, ttlOpt, ttl); err != nil {
+		return os.NewSyscallError("setsockopt ttl", err)
+	}
+	if err := unix.SetsockoptInt(fd, lvl, errOpt, 1); err != nil {
+		return os.NewSyscallError("setsockopt recverr", err)
+	}
+	return nil
+}
+
+// traceSockaddr returns the family and sockaddr of dst.
+func traceSockaddr(dst netip.AddrPort) (int, unix.Sockaddr) {
+	a := dst.Addr().Unmap()
+	if a.Is4() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(dst.Port()), Addr: a.As4()}
+	}
+	sa := &unix.SockaddrInet6{Port: int(dst.Port()), Addr: a.As16()}
+	if z := a.Zone(); z != "" {
+		if ifc, err := interfaceIndexByName(z); err == nil {
+			sa.ZoneId = uint32(ifc)
+		}
+	}
+	return unix.AF_INET6, sa
+}
+
+func sockaddrPort(sa unix.Sockaddr) uint16 {
+	switch s := sa.(type) {
+	case *unix.SockaddrInet4:
+		return uint16(s.Port)
+	case *unix.SockaddrInet6:
+		return uint16(s.Port)
+	}
+	return 0
+}
