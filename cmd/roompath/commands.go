@@ -5,6 +5,7 @@ import (
 	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
 	"github.com/roompath/roompath/cmd/roompath/diffcmd"
+	"github.com/roompath/roompath/cmd/roompath/runcmd"
 	"github.com/roompath/roompath/cmd/roompath/triagecmd"
 )
 
@@ -16,6 +17,7 @@ func commands() map[string]command {
 		"dns":       {"the Zoom names through every resolver, tampering named (dnscheck)", tool(dnscmd.Tool)},
 		"proxy":     {"explicit, transparent and TLS-intercepting proxies; captive portals (proxycheck)", tool(proxycmd.Tool)},
 		"diff":      {"what changed between two reports (json or ndjson)", diffcmd.Main},
+		"run":       {"check a profile's must_reach and must_not_reach from this network", tool(runcmd.Tool)},
 		"responder": {"serve the echo protocol for transparent-proxy tests", proxycmd.ResponderMain},
 	}
 }

@@ -190,10 +190,10 @@ func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 func (c *cmd) targets(ctx context.Context, emit func(int, report.Result)) iter.Seq2[int, probe.TCPTarget] {
 	return func(yield func(int, probe.TCPTarget) bool) {
 		seq := 0
-		for it := range c.plan.All(ctx, resolve) {
+		for it := range c.plan.All(ctx, Resolve) {
 			seq++
 			if it.Err != nil {
-				emit(seq, unresolved(it, c.expect))
+				emit(seq, Unresolved(it.Name, it.Port, it.Err, c.expect))
 				continue
 			}
 			if !yield(seq, probe.TCPTarget{Addr: it.Addr, Port: it.Port, Name: it.Name}) {
@@ -203,23 +203,25 @@ func (c *cmd) targets(ctx context.Context, emit func(int, report.Result)) iter.S
 	}
 }
 
-func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+// Resolve returns every address of host, bounded by resolveTimeout.
+func Resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
 	defer cancel()
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
-// unresolved is the result for a hostname with no address.
-func unresolved(it targets.Item, expect string) report.Result {
-	target := net.JoinHostPort(it.Name, fmt.Sprint(it.Port))
+// Unresolved is the result for a hostname target with no address: a
+// failure of the resolve step (a pass for a must-not-reach check).
+func Unresolved(name string, port uint16, err error, expect string) report.Result {
+	target := net.JoinHostPort(name, fmt.Sprint(port))
 	st := report.StatusFail
 	if expect == probe.ExpectBlocked {
 		st = report.StatusPass
 	}
 	return report.Result{
 		ID: "tcp/" + target, Check: "tcp", Target: target, Status: st, Expect: expect,
-		Observed: "unresolved", Failure: report.Str(probe.Classify(it.Err)), Operation: report.Str(probe.OpResolve),
+		Observed: "unresolved", Failure: report.Str(probe.Classify(err)), Operation: report.Str(probe.OpResolve),
 		Layer: report.LayerDNS,
-		Hint:  fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", it.Name, it.Name),
+		Hint:  fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", name, name),
 	}
 }
