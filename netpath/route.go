@@ -26,6 +26,10 @@ type Route struct {
 	InterfaceKind string `json:"interface_kind,omitempty"`
 	// VLANID is set for a vlan interface.
 	VLANID int `json:"vlan_id,omitempty"`
+	// Tunnel is true when the interface is a tunnel or VPN (tun, tap,
+	// wireguard, xfrm, ipip, gre, ppp, …): traffic leaves encapsulated, so a
+	// test through it does not show the local network's path.
+	Tunnel bool `json:"tunnel,omitempty"`
 	// Source is the preferred source address.
 	Source string `json:"source,omitempty"`
 	// Gateway is nil when the destination is on-link.
@@ -50,3 +54,15 @@ func (r Route) Usable() bool {
 // not an error: it comes back as a Route whose Type says so. An error means
 // the table could not be read.
 func LookupRoute(dst netip.Addr) (Route, error) { return lookupRoute(dst.Unmap()) }
+
+// tunnelKinds are the interface kinds that carry traffic through a tunnel
+// or VPN.
+var tunnelKinds = map[string]bool{
+	"tun": true, "tap": true, "wireguard": true, "xfrm": true, "ipip": true, "gre": true, "gretap": true,
+	"ip6gre": true, "ip6gretap": true, "sit": true, "vti": true, "vti6": true, "ip6tnl": true, "ppp": true,
+	"ovpn": true, "tunnel": true,
+}
+
+// IsTunnelKind reports whether an interface kind (Route.InterfaceKind) is a
+// tunnel or VPN.
+func IsTunnelKind(kind string) bool { return tunnelKinds[kind] }

@@ -75,6 +75,7 @@ func fillRoute(r *Route, nr netlink.Route) {
 		attrs := link.Attrs()
 		r.Interface = attrs.Name
 		r.InterfaceKind = linkKind(link)
+		r.Tunnel = IsTunnelKind(r.InterfaceKind)
 		if v, ok := link.(*netlink.Vlan); ok {
 			r.VLANID = v.VlanId
 		}
@@ -102,6 +103,9 @@ func linkKind(link netlink.Link) string {
 		}
 		return "ethernet"
 	case "tuntap":
+		if tt, ok := link.(*netlink.Tuntap); ok && tt.Mode == netlink.TUNTAP_MODE_TAP {
+			return "tap"
+		}
 		return "tun"
 	case "vlan", "bridge", "veth", "wireguard", "xfrm", "ipip", "gre", "gretap", "sit", "vxlan", "macvlan", "ipvlan", "bond", "dummy", "vti", "ip6tnl":
 		return t

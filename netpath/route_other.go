@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"syscall"
 )
 
@@ -27,6 +28,9 @@ func lookupRoute(dst netip.Addr) (Route, error) {
 	src := c.LocalAddr().(*net.UDPAddr)
 	r.Source = src.IP.String()
 	r.Interface, r.MTU = interfaceOf(src.IP)
+	if kindByName(r.Interface) != "" {
+		r.InterfaceKind, r.Tunnel = kindByName(r.Interface), true
+	}
 	return r, nil
 }
 
@@ -41,4 +45,22 @@ func interfaceOf(ip net.IP) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// tunnelNamePrefixes are interface names that are tunnels by convention on
+// macOS and the BSDs (utun: system and third-party VPNs; ipsec; ppp; gif;
+// wg: WireGuard) and common VPN clients elsewhere. Without a kernel kind to
+// read, the name is the only evidence.
+var tunnelNamePrefixes = []string{"utun", "tun", "tap", "wg", "ppp", "ipsec", "gif", "tailscale", "zt"}
+
+// kindByName returns "tunnel" for an interface named like a tunnel, else
+// "".
+func kindByName(name string) string {
+	lower := strings.ToLower(name)
+	for _, p := range tunnelNamePrefixes {
+		if strings.HasPrefix(lower, p) {
+			return "tunnel"
+		}
+	}
+	return ""
 }
