@@ -22,6 +22,9 @@ const (
 	ExpectOpen = "open"
 	// ExpectBlocked passes on anything but open: a must-not-reach check.
 	ExpectBlocked = "blocked"
+	// ExpectAnswer passes when the host answers at all (open or closed)
+	// and warns otherwise: a control measurement beside the real check.
+	ExpectAnswer = "answer"
 )
 
 // TCPConfig configures a TCP connect probe. The zero value is usable.
@@ -30,7 +33,8 @@ type TCPConfig struct {
 	Timeout time.Duration
 	// Attempts is the number of tries per target; zero means 1.
 	Attempts int
-	// Expect is ExpectOpen (the default, when empty) or ExpectBlocked.
+	// Expect is ExpectOpen (the default, when empty), ExpectBlocked or
+	// ExpectAnswer.
 	Expect string
 }
 
@@ -197,6 +201,10 @@ func (p *TCPProbe) summarise(res *report.Result, det *TCPDetail, atts []attempt)
 func (p *TCPProbe) status(observed string, intermittent bool) report.Status {
 	open := observed == TCPOpen
 	switch {
+	case p.cfg.Expect == ExpectAnswer && (open || observed == TCPClosed):
+		return report.StatusPass
+	case p.cfg.Expect == ExpectAnswer:
+		return report.StatusWarn
 	case p.cfg.Expect == ExpectBlocked && open:
 		return report.StatusFail
 	case p.cfg.Expect == ExpectBlocked:
@@ -253,6 +261,9 @@ func portName(p uint16) string {
 // what to do about it.
 func tcpHint(res report.Result, det *TCPDetail, timeout time.Duration) string {
 	if res.Status == report.StatusPass && res.Expect != ExpectBlocked {
+		return ""
+	}
+	if res.Expect == ExpectBlocked && res.Status == report.StatusPass {
 		return ""
 	}
 	addr, port, by := det.Address, portName(det.Port), res.ReportedBy

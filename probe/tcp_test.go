@@ -86,14 +86,16 @@ func TestTCPRunVerdicts(t *testing.T) {
 		route netpath.Route
 		want  want
 	}{
-		{"open", TCPConfig{}, []attempt{open}, netpath.Route{Type: "unicast"}, want{report.StatusPass, TCPOpen, ReasonSynAck, "10.0.0.9", "", "", false, ""}},
+		{"open", TCPConfig{}, []attempt{open}, netpath.Route{Type: "unicast"}, want{report.StatusPass, TCPOpen, ReasonSynAck, "10.0.0.9", "", "", false, "-"}},
 		{"dropped", TCPConfig{}, []attempt{silent}, netpath.Route{}, want{report.StatusFail, TCPFiltered, ReasonNoResponse, "", FailureTimeout, "", false, "drops it silently"}},
 		{"rejected by router", TCPConfig{}, []attempt{rejected}, netpath.Route{}, want{report.StatusFail, TCPFiltered, ReasonAdminProhibited, "10.0.30.2", FailureHostUnreachable, "", false, "10.0.30.2 rejected"}},
 		{"own ARP failed", TCPConfig{}, []attempt{arpFail}, netpath.Route{}, want{report.StatusFail, TCPUnreachable, ReasonHostUnreach, "10.0.0.5", FailureHostUnreachable, "", true, "client isolation"}},
 		{"unreachable route", TCPConfig{}, []attempt{noRoute}, netpath.Route{Type: netpath.RouteUnreachable}, want{report.StatusFail, TCPNoRoute, ReasonNoRoute, "", FailureNetworkUnreachable, "unreachable", false, "route type unreachable"}},
 		{"local firewall", TCPConfig{}, []attempt{denied}, netpath.Route{Type: netpath.RouteUnicast}, want{report.StatusFail, TCPLocalDenied, ReasonLocalPolicy, "", FailurePermissionDenied, "", false, "firewall on this host"}},
 		{"intermittent is a warning", TCPConfig{Attempts: 3}, []attempt{silent, open, silent}, netpath.Route{}, want{report.StatusWarn, TCPOpen, ReasonSynAck, "10.0.0.9", "", "", false, "only on some attempts"}},
-		{"must not reach, blocked", TCPConfig{Expect: ExpectBlocked}, []attempt{silent}, netpath.Route{}, want{report.StatusPass, TCPFiltered, ReasonNoResponse, "", FailureTimeout, "", false, "drops it silently"}},
+		{"must not reach, blocked", TCPConfig{Expect: ExpectBlocked}, []attempt{silent}, netpath.Route{}, want{report.StatusPass, TCPFiltered, ReasonNoResponse, "", FailureTimeout, "", false, "-"}},
+		{"control answered with a reset", TCPConfig{Expect: ExpectAnswer}, []attempt{{out: reasonOutcome(ReasonConnRefused), rtt: time.Millisecond}}, netpath.Route{}, want{report.StatusPass, TCPClosed, ReasonConnRefused, "10.0.0.9", FailureConnectionRefused, "", false, "-"}},
+		{"control silent", TCPConfig{Expect: ExpectAnswer}, []attempt{silent}, netpath.Route{}, want{report.StatusWarn, TCPFiltered, ReasonNoResponse, "", FailureTimeout, "", false, "drops it silently"}},
 		{"must not reach, open", TCPConfig{Expect: ExpectBlocked}, []attempt{open}, netpath.Route{}, want{report.StatusFail, TCPOpen, ReasonSynAck, "10.0.0.9", "", "", false, "must not"}},
 	}
 	for _, tt := range tests {
@@ -104,7 +106,10 @@ func TestTCPRunVerdicts(t *testing.T) {
 			res := p.Run(context.Background(), TCPTarget{Addr: netip.MustParseAddr("10.0.0.9"), Port: 9090})
 			det := res.Detail.(*TCPDetail)
 			got := want{res.Status, res.Observed, res.Reason, res.ReportedBy, derefStr(res.Failure), det.RouteType, det.NeighborFailed, ""}
-			if tt.want.HintHas != "" && !strings.Contains(res.Hint, tt.want.HintHas) {
+			switch {
+			case tt.want.HintHas == "-" && res.Hint != "":
+				t.Errorf("want no hint, got %q", res.Hint)
+			case tt.want.HintHas != "-" && !strings.Contains(res.Hint, tt.want.HintHas):
 				t.Errorf("hint %q lacks %q", res.Hint, tt.want.HintHas)
 			}
 			got.HintHas = tt.want.HintHas

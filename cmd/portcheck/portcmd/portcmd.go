@@ -83,7 +83,7 @@ func Tool() cli.Tool {
 	fs.Int64Var(&c.maxTargets, "max-targets", DefaultMaxTargets, "refuse sweeps of more probes (addresses x ports) unless --force")
 	fs.BoolVar(&c.force, "force", false, fmt.Sprintf("allow sweeps above --max-targets (never above %d)", HardMaxTargets))
 	fs.StringVar(&c.file, "targets-file", "", "read more targets from FILE ('-' for stdin), one or more per line, # comments")
-	fs.StringVar(&c.expect, "expect", probe.ExpectOpen, "open, or blocked for must-not-reach checks (anything but open passes)")
+	fs.StringVar(&c.expect, "expect", probe.ExpectOpen, "open; blocked for must-not-reach checks (anything but open passes); answer for a control (open or closed passes)")
 	return cli.Tool{Name: "portcheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
 
@@ -113,8 +113,8 @@ func (c *cmd) checkFlags() error {
 		return cli.Usagef("--concurrency must be at least 1, got %d", c.concurrency)
 	case c.maxTargets < 1:
 		return cli.Usagef("--max-targets must be at least 1, got %d", c.maxTargets)
-	case c.expect != probe.ExpectOpen && c.expect != probe.ExpectBlocked:
-		return cli.Usagef("--expect must be open or blocked, got %q", c.expect)
+	case c.expect != probe.ExpectOpen && c.expect != probe.ExpectBlocked && c.expect != probe.ExpectAnswer:
+		return cli.Usagef("--expect must be open, blocked or answer, got %q", c.expect)
 	}
 	return nil
 }

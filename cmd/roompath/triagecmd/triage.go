@@ -53,6 +53,7 @@ type cmd struct {
 	room       string
 	port       uint16
 	roomPorts  string
+	control    uint16
 	statusURL  string
 	resolvers  []string
 	allowNets  []string
@@ -86,6 +87,7 @@ func Tool() cli.Tool {
 	fs.StringVar(&c.room, "room", "", "the room computer or appliance: an address or a hostname (required)")
 	fs.Uint16Var(&c.port, "port", 9090, "the room's controller port")
 	fs.StringVar(&c.roomPorts, "room-port", "", "more room ports to check, e.g. 8888 (direct share), 2244 (control API)")
+	fs.Uint16Var(&c.control, "control-port", 443, "a port probed only as a control: if the room answers there (open or reset) but not on --port, a filter is specific to --port (0 turns it off)")
 	cli.AddCommon(fs, &c.common, DefaultTimeout)
 	fs.StringVar(&c.statusURL, "status-url", "", "Zoom status page summary URL (default: www.zoomstatus.com's)")
 	fs.StringArrayVar(&c.resolvers, "resolver", nil, "resolver to check, ADDR[:PORT] (repeatable; default: the system's)")
