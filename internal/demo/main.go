@@ -31,6 +31,9 @@ type section struct {
 	// summarize prints counts by observed state from -o json output
 	// instead of the whole report (for sweeps).
 	summarize bool
+	// host runs the command on this host (loopback fakes), not in the
+	// lab's client namespace.
+	host bool
 }
 
 func main() {
@@ -43,11 +46,22 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	cloud, err := startCloudLab(ctx)
+	if err != nil {
+		fail(fmt.Errorf("starting the loopback fakes: %w", err))
+	}
+	code := 0
 	if err := nslab.Available(); err != nil {
 		fmt.Printf("The namespace lab cannot be built here: %v\nRunning what works on loopback instead.\n\n", err)
-		os.Exit(loopbackDemo(ctx, bin))
+		code = loopbackDemo(ctx, bin)
+	} else {
+		code = labDemo(ctx, bin)
 	}
-	os.Exit(labDemo(ctx, bin))
+	if code == 0 {
+		code = runSections(ctx, bin, cloud.sections(), nil)
+	}
+	cloud.close()
+	os.Exit(code)
 }
 
 func labDemo(ctx context.Context, bin string) int {
@@ -79,7 +93,12 @@ func runSections(ctx context.Context, bin string, sections []section, mk func(st
 			continue
 		}
 		printSection(s)
-		cmd := mk(filepath.Join(bin, s.argv[0]), s.argv[1:]...)
+		var cmd *exec.Cmd
+		if s.host || mk == nil {
+			cmd = exec.CommandContext(ctx, filepath.Join(bin, s.argv[0]), s.argv[1:]...)
+		} else {
+			cmd = mk(filepath.Join(bin, s.argv[0]), s.argv[1:]...)
+		}
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		if s.summarize {
