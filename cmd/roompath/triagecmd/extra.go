@@ -1,7 +1,26 @@
 package triagecmd
 
-import "github.com/roompath/roompath/internal/cli"
+import (
+	"github.com/roompath/roompath/cmd/roompath/statuscmd"
+	"github.com/roompath/roompath/internal/cli"
+)
 
-// planExtra adds the sub-checks whose tools are still being wired: status
-// and path.
-func (c *cmd) planExtra(add func(int, cli.Tool, []string) error) []func() error { return nil }
+// planExtra adds the cloud-status and path sub-checks.
+func (c *cmd) planExtra(add func(int, cli.Tool, []string) error) []func() error {
+	t := c.common.Timeout.String()
+	var steps []func() error
+	if !c.skipped("status") {
+		args := []string{"--timeout", t}
+		if c.statusURL != "" {
+			// A given status URL has no implied fallback: a test or a
+			// mirror must not quietly fall back to the real page.
+			fallback := c.statusFallback
+			if fallback == "" {
+				fallback = "none"
+			}
+			args = append(args, "--url", c.statusURL, "--fallback-url", fallback)
+		}
+		steps = append(steps, func() error { return add(0, statuscmd.Tool(), args) })
+	}
+	return steps
+}

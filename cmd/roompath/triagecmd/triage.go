@@ -49,22 +49,24 @@ Flags:
 var skippable = []string{"status", "path", "dns", "proxy", "tls"}
 
 type cmd struct {
-	common     cli.Common
-	room       string
-	port       uint16
-	roomPorts  string
-	control    uint16
-	statusURL  string
-	resolvers  []string
-	allowNets  []string
-	ca         string
-	echo       string
-	captiveURL string
-	connectTo  []string
-	proxy      string
-	cloudHosts []string
-	skip       []string
-	bundle     string
+	common    cli.Common
+	room      string
+	port      uint16
+	roomPorts string
+	control   uint16
+	statusURL string
+	// statusFallback is the fallback status URL when statusURL is given.
+	statusFallback string
+	resolvers      []string
+	allowNets      []string
+	ca             string
+	echo           string
+	captiveURL     string
+	connectTo      []string
+	proxy          string
+	cloudHosts     []string
+	skip           []string
+	bundle         string
 
 	roomAddr netip.Addr
 	subs     []planned
@@ -89,7 +91,8 @@ func Tool() cli.Tool {
 	fs.StringVar(&c.roomPorts, "room-port", "", "more room ports to check, e.g. 8888 (direct share), 2244 (control API)")
 	fs.Uint16Var(&c.control, "control-port", 443, "a port probed only as a control: if the room answers there (open or reset) but not on --port, a filter is specific to --port (0 turns it off)")
 	cli.AddCommon(fs, &c.common, DefaultTimeout)
-	fs.StringVar(&c.statusURL, "status-url", "", "Zoom status page summary URL (default: www.zoomstatus.com's)")
+	fs.StringVar(&c.statusURL, "status-url", "", "Zoom status page summary URL (default: www.zoomstatus.com's, falling back to status.zoom.us's)")
+	fs.StringVar(&c.statusFallback, "status-fallback-url", "", "fallback status URL when --status-url is given (default: none)")
 	fs.StringArrayVar(&c.resolvers, "resolver", nil, "resolver to check, ADDR[:PORT] (repeatable; default: the system's)")
 	fs.StringArrayVar(&c.allowNets, "allow-net", nil, "network whose private answers are expected, CIDR (repeatable)")
 	fs.StringVar(&c.ca, "ca", "", "PEM FILE of the roots the genuine Zoom chain ends in (default: the bundled public roots)")
@@ -140,12 +143,20 @@ func (c *cmd) plan() error {
 	}
 	ports := fmt.Sprint(c.port)
 	if c.roomPorts != "" {
+		if _, err := targets.ParsePorts(c.roomPorts); err != nil {
+			return cli.Usagef("--room-port: %v", err)
+		}
 		ports += "," + c.roomPorts
 	}
 	steps := []func() error{
 		func() error {
 			return add(2, portcmd.Tool(), []string{"-p", ports, "--timeout", t, "--rate", "0", c.room})
 		},
+	}
+	if c.control != 0 && !strings.Contains(","+ports+",", fmt.Sprintf(",%d,", c.control)) {
+		steps = append(steps, func() error {
+			return add(3, portcmd.Tool(), []string{"--expect", "answer", "-p", fmt.Sprint(c.control), "--timeout", t, "--rate", "0", c.room})
+		})
 	}
 	if !c.skipped("dns") {
 		steps = append(steps, func() error { return add(4, dnscmd.Tool(), c.dnsArgs(t)) })
@@ -179,6 +190,11 @@ func (c *cmd) proxyArgs(t string) []string {
 	args := []string{"--timeout", t, "-p", "443"}
 	var checks []string
 	for _, ch := range []string{"proxy", "tls", "http", "captive"} {
+		// Without a responder the HTTP check would fall back to a weak
+		// probe of port 80 on the first Zoom name: left to proxycheck.
+		if ch == "http" && c.echo == "" {
+			continue
+		}
 		if (ch == "tls" && !c.skipped("tls")) || (ch != "tls" && !c.skipped("proxy")) {
 			checks = append(checks, ch)
 		}

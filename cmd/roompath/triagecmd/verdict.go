@@ -380,7 +380,7 @@ func (e evidence) healthy() *report.Verdict {
 	if t, ok := e.find("tcp", e.port); ok && t.Observed == "open" {
 		s := fmt.Sprintf("TCP %d to %s is open", e.port, e.room)
 		if t.RTTMS != nil {
-			s += fmt.Sprintf(" (%.1f ms)", *t.RTTMS)
+			s += fmt.Sprintf(" (%.2f ms)", *t.RTTMS)
 		}
 		parts = append(parts, s)
 	}
