@@ -163,12 +163,22 @@ func (t *Tracer) probeAll(parent context.Context, dst netip.AddrPort) ([]Hop, ma
 		p := t.start(dst, ttl)
 		ports[ttl] = p.localPort()
 		deadline := time.Now().Add(t.cfg.Timeout)
-		wg.Go(func() { results <- p.wait(ctx, deadline) })
+		wg.Go(func() { results <- fromDst(p.wait(ctx, deadline), dst.Addr()) })
 	}
 	go func() { wg.Wait(); close(results) }()
 	hops := collectHops(results, len(ports), cancel)
 	interrupted := parent.Err() != nil && !decided(hops)
 	return fillSilent(hops, len(ports)), ports, interrupted
+}
+
+// fromDst names the destination as the sender of a SYN-ACK or a reset:
+// they come in its name (whoever really sent them).
+func fromDst(h Hop, dst netip.Addr) Hop {
+	if (h.Reply == ReplySynAck || h.Reply == ReplyRST) && h.Address == nil {
+		a := dst.Unmap().String()
+		h.Address = &a
+	}
+	return h
 }
 
 // collectHops reads hops until all n arrived or the trace is decided (a

@@ -25,7 +25,8 @@ type recvErrProbe struct {
 	rc    syscall.RawConn
 	t0    time.Time
 	port  uint16
-	early *Hop // set when connect ended at once
+	local netip.Addr // the socket's own address, once bound
+	early *Hop       // set when connect ended at once
 }
 
 // startTTLProbe opens a TCP socket with the TTL (hop limit) and the error
@@ -58,7 +59,7 @@ func startTTLProbe(dst netip.AddrPort, ttl int) ttlProbe {
 func (p *recvErrProbe) connect(fd int, sa unix.Sockaddr) {
 	err := unix.Connect(fd, sa)
 	if lsa, gerr := unix.Getsockname(fd); gerr == nil {
-		p.port = sockaddrPort(lsa)
+		p.port, p.local = sockaddrPort(lsa), sockaddrAddr(lsa)
 	}
 	switch {
 	case err == nil:
@@ -115,7 +116,7 @@ func (p *recvErrProbe) failed(err error, sync bool) Hop {
 		errs = sockerr.Read(p.rc)
 	}
 	if e, ok := sockerr.LastICMP(errs); ok {
-		if h, ok := icmpHop(p.ttl, e, rtt); ok {
+		if h, ok := icmpHop(p.ttl, e, rtt, p.local); ok {
 			return h
 		}
 	}
@@ -126,8 +127,9 @@ func (p *recvErrProbe) failed(err error, sync bool) Hop {
 	return errnoHop(p.ttl, errno, rtt)
 }
 
-// icmpHop turns a queued ICMP error into the hop it names.
-func icmpHop(ttl int, e sockerr.Error, rtt time.Duration) (Hop, bool) {
+// icmpHop turns a queued ICMP error into the hop it names. local is the
+// probe's own address: the kernel reports its neighbour failure from it.
+func icmpHop(ttl int, e sockerr.Error, rtt time.Duration, local netip.Addr) (Hop, bool) {
 	reply, kind, ok := ClassifyICMP(e.V6(), e.Type, e.Code)
 	if !ok {
 		return Hop{}, false
@@ -136,7 +138,7 @@ func icmpHop(ttl int, e sockerr.Error, rtt time.Duration) (Hop, bool) {
 	if e.From.IsValid() {
 		a := e.From.String()
 		h.Address = &a
-		h.Local = sockerr.IsLocal(e.From)
+		h.Local = e.From == local || sockerr.IsLocal(e.From)
 	}
 	return h, true
 }
