@@ -68,11 +68,15 @@ type cmd struct {
 	expect      string
 
 	plan targets.Plan
+	// resolve looks up hostname targets; a seam for tests.
+	resolve targets.Resolver
 }
 
 // Tool returns the portcheck command.
-func Tool() cli.Tool {
-	c := &cmd{}
+func Tool() cli.Tool { return newTool(Resolve) }
+
+func newTool(resolve targets.Resolver) cli.Tool {
+	c := &cmd{resolve: resolve}
 	fs := pflag.NewFlagSet("portcheck", pflag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	fs.StringVarP(&c.ports, "port", "p", "9090", "ports to probe on targets that name none: 9090 or 443,8801-8802")
@@ -190,7 +194,7 @@ func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 func (c *cmd) targets(ctx context.Context, emit func(int, report.Result)) iter.Seq2[int, probe.TCPTarget] {
 	return func(yield func(int, probe.TCPTarget) bool) {
 		seq := 0
-		for it := range c.plan.All(ctx, Resolve) {
+		for it := range c.plan.All(ctx, c.resolve) {
 			seq++
 			if it.Err != nil {
 				emit(seq, Unresolved(it.Name, it.Port, it.Err, c.expect))

@@ -2,8 +2,11 @@ package portcmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,9 +22,14 @@ import (
 	"github.com/roompath/roompath/report/reporttest"
 )
 
+// noDNS stands for the system resolver: tests never ask the real one.
+func noDNS(_ context.Context, host string) ([]netip.Addr, error) {
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
 func execute(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	t := Tool()
+	t := newTool(noDNS)
 	t.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
 	code = cli.Execute(t, args, &out, &errb)
 	return code, out.String(), errb.String()
