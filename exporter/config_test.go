@@ -1,0 +1,184 @@
+package exporter
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/roompath/roompath/probe/probetest"
+)
+
+const sampleConfig = `
+allow:
+  - 10.10.0.0/16
+  - 127.0.0.1
+  - "*.rooms.example.com"
+  - www.zoomstatus.com
+modules:
+  tcp_2244:
+    prober: tcp
+    timeout: 4s
+    tcp: {port: 2244, attempts: 2}
+  guest_isolation:
+    prober: tcp
+    tcp: {port: 9090, expect: blocked}
+  dns_zoom:
+    prober: dns
+    dns:
+      names: [zoom.us, www.zoomstatus.com]
+      types: [A, AAAA]
+      references: [127.0.0.1:5353]
+      allow_nets: [10.20.0.0/16]
+  tls_zoom:
+    prober: tls
+    tls: {port: 443, proxy: none}
+  zoom_status:
+    prober: status
+    status: {url: "https://www.zoomstatus.com/api/v2/summary.json", fallback_url: none}
+schedules:
+  - name: rooms
+    module: tcp
+    interval: 30s
+    targets: [10.10.5.23, "room-1.rooms.example.com:9090"]
+`
+
+func TestParseAndBuildSample(t *testing.T) {
+	cfg, err := ParseConfig(strings.NewReader(sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dns", "dns_zoom", "guest_isolation", "proxy", "status", "tcp", "tcp_2244", "tls", "tls_zoom", "zoom_status"}
+	if diff := cmp.Diff(want, e.Modules()); diff != "" {
+		t.Errorf("modules (-want +got):\n%s", diff)
+	}
+	if s := e.schedules[0]; s.timeout != DefaultTimeout || time.Duration(s.cfg.Interval) != 30*time.Second {
+		t.Errorf("schedule %+v", s)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"unknown key", "allow: []\nmodulez: {}\n", "line 2: field modulez not found"},
+		{"bad duration", "modules:\n  x:\n    prober: tcp\n    timeout: soon\n", `line 4: duration "soon"`},
+		{"unknown prober", "modules:\n  x: {prober: icmp}\n", `module x: unknown prober "icmp"`},
+		{"bad module name", "modules:\n  \"Bad Name\": {prober: tcp}\n", "module name"},
+		{"bad expect", "modules:\n  x: {prober: tcp, tcp: {expect: maybe}}\n", "tcp.expect"},
+		{"bad attempts", "modules:\n  x: {prober: tcp, tcp: {attempts: 99}}\n", "tcp.attempts"},
+		{"bad dns type", "modules:\n  x: {prober: dns, dns: {types: [BOGUS]}}\n", "dns.types"},
+		{"bad reference", "modules:\n  x: {prober: dns, dns: {references: [dns.google]}}\n", "dns.references"},
+		{"bad dns name", "modules:\n  x: {prober: dns, dns: {names: [\"a..b\"]}}\n", "module x: dns"},
+		{"bad allow", "allow: [\"10.0.0.0/33\"]\n", `allow entry "10.0.0.0/33"`},
+		{"bad proxy", "modules:\n  x: {prober: tls, tls: {proxy: \"ftp://p\"}}\n", "tls.proxy"},
+		{"missing ca", "modules:\n  x: {prober: tls, tls: {ca_file: /nonexistent.pem}}\n", "tls.ca_file"},
+		{"bad status url", "modules:\n  x: {prober: status, status: {url: \"ftp://x\"}}\n", "module x"},
+		{"schedule unknown module", "schedules: [{name: a, module: nope, targets: [127.0.0.1]}]\n", `unknown module "nope"`},
+		{"schedule target outside allowlist", "schedules: [{name: a, module: tcp, targets: [192.0.2.1]}]\n", "not in the allowlist"},
+		{"schedule no targets", "schedules: [{name: a, module: tcp}]\n", "want 1-4096 targets"},
+		{"schedule too often", "allow: [127.0.0.1]\nschedules: [{name: a, module: tcp, interval: 10ms, targets: [127.0.0.1]}]\n", "below 1s"},
+		{"schedule duplicate", "allow: [127.0.0.1]\nschedules: [{name: a, module: tcp, targets: [127.0.0.1]}, {name: a, module: tcp, targets: [127.0.0.1]}]\n", `schedule "a"`},
+		{"schedule duplicate target", "allow: [127.0.0.1]\nschedules: [{name: a, module: tcp, targets: [127.0.0.1, 127.0.0.1]}]\n", "listed twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseConfig(strings.NewReader(tt.yaml))
+			if err == nil {
+				_, err = New(cfg, Options{})
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("err = %v, want one line containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAllowlist(t *testing.T) {
+	a, err := ParseAllowlist([]string{"10.10.0.0/16", "fd00:99::/32", "192.0.2.7", "*.Rooms.Example.com", "zoom.us."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"10.10.5.23", true},
+		{"10.11.0.1", false},
+		{"::ffff:10.10.0.1", true},
+		{"fd00:99:2::2", true},
+		{"fd00:98::1", false},
+		{"192.0.2.7", true},
+		{"192.0.2.8", false},
+		{"room-1.rooms.example.com", true},
+		{"ROOM-1.ROOMS.EXAMPLE.COM.", true},
+		{"rooms.example.com", false},
+		{"evilrooms.example.com", false},
+		{"zoom.us", true},
+		{"www.zoom.us", false},
+	}
+	for _, tt := range tests {
+		if got := a.AllowsHost(tt.host); got != tt.want {
+			t.Errorf("AllowsHost(%q) = %v, want %v", tt.host, got, tt.want)
+		}
+	}
+	if !(&Allowlist{}).Empty() || a.Empty() || a.AllowsAddr(netip.Addr{}) {
+		t.Error("Empty or the zero address")
+	}
+}
+
+func TestLabels(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"open", "open"}, {"admin_prohibited", "admin_prohibited"}, {"", ""},
+		{"10.0.0.1", "other"}, {"Open", "other"}, {"a b", "other"}, {strings.Repeat("a", 65), "other"},
+	}
+	for _, tt := range tests {
+		if got := Label(tt.in); got != tt.want {
+			t.Errorf("Label(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	str := func(s string) *string { return &s }
+	fails := []struct {
+		in   *string
+		want string
+	}{
+		{nil, ""}, {str("connection_refused"), "connection_refused"},
+		{str("unknown_failure: dial tcp 10.0.0.1:9090: weird"), "unknown_failure"}, {str("unknown_failure"), "unknown_failure"},
+		{str("Weird: 10.0.0.1"), "other"},
+	}
+	for _, tt := range fails {
+		if got := FailureLabel(tt.in); got != tt.want {
+			t.Errorf("FailureLabel(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestScheduleResultsOnMetrics(t *testing.T) {
+	open := probetest.Open(t)
+	cfg := &Config{Schedules: []Schedule{{Name: "rooms", Module: "tcp", Interval: Duration(time.Second), Targets: []string{open.String()}}}}
+	e := newLoopbackExporter(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e.Start(ctx)
+	want := `probe_success{module="tcp",schedule="rooms",target="` + open.String() + `"} 1`
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		_, body := get(t, e.Handler(), "/metrics")
+		if got := metricLines(body, "probe_success"); len(got) == 1 && got[0] == want && len(metricLines(body, "roompath_schedule_last_run_timestamp_seconds")) == 1 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, body := get(t, e.Handler(), "/metrics")
+	t.Errorf("no %s on /metrics:\n%s", want, body)
+}

@@ -1,0 +1,68 @@
+package exporter
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/report"
+)
+
+// splitTarget parses host[:port] ([v6]:port for IPv6), with port def when
+// none is given.
+func splitTarget(target string, def uint16) (host string, port uint16, err error) {
+	if h, p, err := net.SplitHostPort(target); err == nil {
+		n, err := strconv.ParseUint(p, 10, 16)
+		if err != nil || n == 0 || h == "" {
+			return "", 0, badTarget("target %q: want host or host:port with a port 1-65535", target)
+		}
+		return h, uint16(n), nil
+	}
+	if ip, err := netip.ParseAddr(target); err == nil {
+		return ip.String(), def, nil
+	}
+	if target == "" || net.ParseIP(target) == nil && !validName(target) {
+		return "", 0, badTarget("target %q: want host or host:port", target)
+	}
+	return target, def, nil
+}
+
+// pinHost allows host by name, by address, or by resolving it (every
+// address must be allowed). A resolved name is pinned to its first
+// address with a connect-to rule, so the probe cannot be steered
+// elsewhere by a second lookup.
+func pinHost(ctx context.Context, lookup func(context.Context, string) ([]netip.Addr, error), allow *Allowlist, host string, port uint16) (*proxyprobe.Dialer, error) {
+	target := net.JoinHostPort(host, strconv.Itoa(int(port)))
+	if allow.AllowsHost(host) {
+		return &proxyprobe.Dialer{}, nil
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil, notAllowed(target)
+	}
+	addrs, err := lookup(ctx, host)
+	if err != nil || len(addrs) == 0 || !allAllowed(allow, addrs) {
+		return nil, notAllowed(target)
+	}
+	p := strconv.Itoa(int(port))
+	return &proxyprobe.Dialer{Rules: []proxyprobe.ConnectTo{{Host: host, Port: p, ToHost: addrs[0].String(), ToPort: p}}}, nil
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return false
+		}
+	}
+	return len(s) <= 253
+}
+
+// notRun is the result of a check that could not be attempted.
+func notRun(check, id, target string, err error) report.Result {
+	return report.Result{
+		ID: id, Check: check, Target: target, Status: report.StatusError, Observed: "not_run",
+		Failure: report.Str(probe.Classify(err)), Operation: report.Str(check),
+	}
+}

@@ -1,0 +1,49 @@
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/report"
+)
+
+// proxyModule checks whether host:port is reachable directly, only through
+// the proxy, or not at all.
+type proxyModule struct {
+	cfg    ProxyModule
+	lookup func(context.Context, string) ([]netip.Addr, error)
+}
+
+func newProxyModule(mc ModuleConfig) (Module, error) {
+	m := &proxyModule{cfg: mc.Proxy, lookup: lookupIP}
+	m.cfg.Port = cmpOr(m.cfg.Port, DefaultTLSPort)
+	if err := checkProxySetting(m.cfg.Proxy); err != nil {
+		return nil, fmt.Errorf("proxy.proxy: %w", err)
+	}
+	return m, nil
+}
+
+// Plan accepts host[:port].
+func (m *proxyModule) Plan(ctx context.Context, target string, allow *Allowlist) (Run, error) {
+	host, port, err := splitTarget(target, m.cfg.Port)
+	if err != nil {
+		return nil, err
+	}
+	d, err := pinHost(ctx, m.lookup, allow, host, port)
+	if err != nil {
+		return nil, err
+	}
+	hp := net.JoinHostPort(host, strconv.Itoa(int(port)))
+	return func(ctx context.Context) Outcome {
+		cfg, err := discoverProxy(ctx, m.cfg.Proxy, m.cfg.PAC, d)
+		if err != nil {
+			return Outcome{Results: []report.Result{notRun("proxy", "proxy/"+hp, hp, err)}}
+		}
+		c := proxyprobe.ProxyCheck{Target: hp, Config: cfg, Dialer: d, Timeout: perAttempt(ctx, 1)}
+		return Outcome{Results: []report.Result{proxyprobe.NewProxy(c).Run(ctx)}}
+	}, nil
+}

@@ -1,0 +1,115 @@
+package exporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/roompath/roompath/internal/version"
+	"github.com/roompath/roompath/report"
+)
+
+// DefaultModule is used when /probe names none.
+const DefaultModule = "tcp"
+
+// scrapeOffset is kept back from the scrape timeout so the answer reaches
+// Prometheus before it gives up (blackbox_exporter's default offset).
+const scrapeOffset = 500 * time.Millisecond
+
+// ScrapeTimeoutHeader is the header Prometheus sends with its timeout.
+const ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
+
+func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name := q.Get("module")
+	if name == "" {
+		name = DefaultModule
+	}
+	mod, ok := e.modules[name]
+	if !ok {
+		e.refuse(w, r, http.StatusBadRequest, fmt.Sprintf("unknown module %q (known: %s)", name, strings.Join(e.Modules(), ", ")))
+		return
+	}
+	target := q.Get("target")
+	if target == "" && e.confs[name].Prober != "status" {
+		e.refuse(w, r, http.StatusBadRequest, "target parameter is missing")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), budget(r.Header, time.Duration(e.confs[name].Timeout)))
+	defer cancel()
+	start := e.now()
+	run, err := mod.Plan(ctx, target, e.allow)
+	if err != nil {
+		code, te := http.StatusBadRequest, (*TargetError)(nil)
+		if errors.As(err, &te) {
+			code = te.Code
+		}
+		e.refuse(w, r, code, err.Error())
+		return
+	}
+	out := run(ctx)
+	took := e.now().Sub(start)
+	e.requests.WithLabelValues("200").Inc()
+	e.probes.WithLabelValues(name, strconv.FormatBool(succeeded(out.Results))).Inc()
+	if q.Get("debug") == "true" {
+		e.serveDebug(w, name, target, out)
+		return
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(&probeCollector{descs: e.descs, out: out, took: took})
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// refuse answers a request the exporter will not probe, with one line.
+func (e *Exporter) refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	e.requests.WithLabelValues(strconv.Itoa(code)).Inc()
+	e.log.Info("probe refused", "code", code, "reason", msg, "remote", r.RemoteAddr)
+	http.Error(w, msg, code)
+}
+
+// budget is the module's timeout, capped by the scrape's timeout less
+// scrapeOffset; DefaultTimeout when neither is set.
+func budget(h http.Header, module time.Duration) time.Duration {
+	b := DefaultTimeout
+	if module > 0 {
+		b = module
+	}
+	if s, err := strconv.ParseFloat(h.Get(ScrapeTimeoutHeader), 64); err == nil && s > 0 {
+		scrape := time.Duration(s*float64(time.Second)) - scrapeOffset
+		b = min(b, max(scrape, scrapeOffset))
+	}
+	return b
+}
+
+// serveDebug answers debug=true with the roompath JSON report of the probe.
+func (e *Exporter) serveDebug(w http.ResponseWriter, module, target string, out Outcome) {
+	w.Header().Set("Content-Type", "application/json")
+	enc, _ := report.NewEncoder("json", w, report.EncoderOptions{})
+	rw := report.NewWriter("serve", version.Version, report.Vantage{}, enc, report.Options{
+		Now: e.now, Command: []string{"/probe", "module=" + module, "target=" + target},
+	})
+	for i, res := range out.Results {
+		rw.Add(i, res)
+	}
+	rw.Finish(false)
+}
+
+// probeCollector exposes one probe's outcome.
+type probeCollector struct {
+	descs *descs
+	out   Outcome
+	took  time.Duration
+}
+
+// Describe sends the descriptors of every metric a probe may have.
+func (c *probeCollector) Describe(ch chan<- *prometheus.Desc) { c.descs.describe(ch) }
+
+// Collect sends the probe's metrics.
+func (c *probeCollector) Collect(ch chan<- prometheus.Metric) { c.descs.collect(ch, c.out, c.took) }
