@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -20,7 +21,7 @@ type proxyModule struct {
 
 func newProxyModule(mc ModuleConfig) (Module, error) {
 	m := &proxyModule{cfg: mc.Proxy, lookup: lookupIP}
-	m.cfg.Port = cmpOr(m.cfg.Port, DefaultTLSPort)
+	m.cfg.Port = cmp.Or(m.cfg.Port, DefaultTLSPort)
 	if err := checkProxySetting(m.cfg.Proxy); err != nil {
 		return nil, fmt.Errorf("proxy.proxy: %w", err)
 	}

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -60,7 +61,7 @@ func (m *tcpModule) Plan(ctx context.Context, target string, allow *Allowlist) (
 	if err != nil {
 		return nil, badTarget("target: %v", err)
 	}
-	port := cmpOr(sp.Port, m.cfg.Port)
+	port := cmp.Or(sp.Port, m.cfg.Port)
 	switch {
 	case sp.Kind == targets.KindAddr && allow.AllowsAddr(sp.First):
 		return m.run([]netip.Addr{sp.First}, "", port, nil), nil
@@ -133,11 +134,4 @@ func (m *tcpModule) unresolved(host string, port uint16, err error) report.Resul
 		Observed: "unresolved", Failure: report.Str(failure), Operation: report.Str(probe.OpResolve), Layer: report.LayerDNS,
 		Hint: fmt.Sprintf("%s does not resolve from the exporter: check the name and the exporter's resolver (run dnscheck %s).", host, host),
 	}
-}
-
-func cmpOr(a, b uint16) uint16 {
-	if a != 0 {
-		return a
-	}
-	return b
 }

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -27,7 +28,7 @@ type tlsModule struct {
 
 func newTLSModule(mc ModuleConfig) (Module, error) {
 	m := &tlsModule{cfg: mc.TLS, lookup: lookupIP}
-	m.cfg.Port = cmpOr(m.cfg.Port, DefaultTLSPort)
+	m.cfg.Port = cmp.Or(m.cfg.Port, DefaultTLSPort)
 	if err := checkProxySetting(m.cfg.Proxy); err != nil {
 		return nil, fmt.Errorf("tls.proxy: %w", err)
 	}

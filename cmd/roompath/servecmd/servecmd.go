@@ -87,7 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if code >= 0 {
 		return code
 	}
-	exp, err := build(o, stderr)
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	exp, err := build(o, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return report.ExitUsage
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fmt.Fprintf(stdout, "configuration ok; modules: %s\n", strings.Join(exp.Modules(), ", "))
 		return report.ExitOK
 	}
-	return serve(ctx, o, exp, stderr, ready)
+	return serve(ctx, o, exp, logger, stderr, ready)
 }
 
 // parse returns the options, or an exit code >= 0 when done.
@@ -129,7 +130,7 @@ func parse(args []string, stderr io.Writer) (opts, int) {
 	return o, -1
 }
 
-func build(o opts, stderr io.Writer) (*exporter.Exporter, error) {
+func build(o opts, logger *slog.Logger) (*exporter.Exporter, error) {
 	cfg := &exporter.Config{}
 	if o.config != "" {
 		var err error
@@ -140,18 +141,16 @@ func build(o opts, stderr io.Writer) (*exporter.Exporter, error) {
 	if err := web.Validate(o.webConfig); err != nil {
 		return nil, fmt.Errorf("--web.config.file: %w", err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	return exporter.New(cfg, exporter.Options{Allow: o.allow, Logger: logger})
 }
 
 // serve listens, runs the schedules and serves until ctx ends.
-func serve(ctx context.Context, o opts, exp *exporter.Exporter, stderr io.Writer, ready func(net.Addr)) int {
+func serve(ctx context.Context, o opts, exp *exporter.Exporter, logger *slog.Logger, stderr io.Writer, ready func(net.Addr)) int {
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return report.ExitCannotRun
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{Handler: exp.Handler(), ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: writeTimeout}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
