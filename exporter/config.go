@@ -28,7 +28,7 @@ type Config struct {
 
 // ModuleConfig configures one module.
 type ModuleConfig struct {
-	// Prober is tcp, dns, tls, proxy or status.
+	// Prober is tcp, path, dns, tls, proxy or status.
 	Prober string `yaml:"prober"`
 	// Timeout caps the whole probe; zero means the scrape's own timeout
 	// (X-Prometheus-Scrape-Timeout-Seconds less half a second), or
@@ -40,6 +40,7 @@ type ModuleConfig struct {
 	TLS    TLSModule    `yaml:"tls"`
 	Proxy  ProxyModule  `yaml:"proxy"`
 	Status StatusModule `yaml:"status"`
+	Path   PathModule   `yaml:"path"`
 }
 
 // TCPModule configures a tcp module.
@@ -103,6 +104,15 @@ type StatusModule struct {
 	// FallbackURL is read when URL cannot be; empty means Zoom's older
 	// page, "none" none.
 	FallbackURL string `yaml:"fallback_url"`
+}
+
+// PathModule configures a path module (hop-by-hop trace toward room:port);
+// its target is an address or name with an optional port.
+type PathModule struct {
+	// Port is traced when the target names none; zero means 9090.
+	Port uint16 `yaml:"port"`
+	// MaxHops is the highest TTL probed; zero means the trace's default.
+	MaxHops int `yaml:"max_hops"`
 }
 
 // Schedule runs one module against targets every Interval.

@@ -55,7 +55,7 @@ func TestParseAndBuildSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"dns", "dns_zoom", "guest_isolation", "proxy", "status", "tcp", "tcp_2244", "tls", "tls_zoom", "zoom_status"}
+	want := []string{"dns", "dns_zoom", "guest_isolation", "path", "proxy", "status", "tcp", "tcp_2244", "tls", "tls_zoom", "zoom_status"}
 	if diff := cmp.Diff(want, e.Modules()); diff != "" {
 		t.Errorf("modules (-want +got):\n%s", diff)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/status"
 	"github.com/roompath/roompath/report"
@@ -68,9 +69,15 @@ func fakeOutcomes() map[string]Outcome {
 			Check: "status", Status: report.StatusFail, Observed: "outage", Reason: "component",
 			Detail: &status.Detail{Page: &status.Page{ID: "p"}, Components: []status.ComponentState{{Name: "Zoom Rooms", Status: "major_outage"}}, Incidents: []status.IncidentState{}},
 		}}},
+		"path-dropped.test": {Results: []report.Result{{
+			Check: "path", Status: report.StatusFail, Observed: "dropped", Reason: "no_response", Failure: report.Str("generic_timeout_error"),
+			Detail: &pathcmd.Detail{Address: "10.10.5.23", Port: 9090, LastHop: report.Str("10.0.30.2"), LastHopTTL: intp(2)},
+		}}},
 		"empty.test": {},
 	}
 }
+
+func intp(i int) *int { return &i }
 
 // fixedClock advances a quarter second per reading.
 func fixedClock() func() time.Time {
@@ -104,7 +111,7 @@ func get(t *testing.T, h http.Handler, url string, header ...string) (int, strin
 }
 
 func TestProbeExpositionGolden(t *testing.T) {
-	for _, target := range []string{"tcp-open.test", "tcp-filtered.test", "dns-bogon.test", "tls-intercepted.test", "status-outage.test", "empty.test"} {
+	for _, target := range []string{"tcp-open.test", "tcp-filtered.test", "dns-bogon.test", "tls-intercepted.test", "status-outage.test", "path-dropped.test", "empty.test"} {
 		t.Run(target, func(t *testing.T) {
 			code, body := get(t, newFakeExporter(t).Handler(), "/probe?module=fake&target="+target)
 			if code != http.StatusOK {

@@ -38,7 +38,7 @@ func TestRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown module", "/probe?module=icmp&target=127.0.0.1", 400, `unknown module "icmp" (known: dns, proxy, status, tcp, tls)`},
+		{"unknown module", "/probe?module=icmp&target=127.0.0.1", 400, `unknown module "icmp" (known: dns, path, proxy, status, tcp, tls)`},
 		{"missing target", "/probe?module=tcp", 400, "target parameter is missing"},
 		{"outside the allowlist", "/probe?module=tcp&target=192.0.2.1", 403, `target "192.0.2.1" is not in the allowlist`},
 		{"v6 outside", "/probe?target=[2001:db8::1]:9090", 403, "not in the allowlist"},
@@ -47,6 +47,8 @@ func TestRefusals(t *testing.T) {
 		{"bad port", "/probe?module=tcp&target=127.0.0.1:99999", 400, "invalid"},
 		{"dns by name", "/probe?module=dns&target=resolver.example", 400, "not an IP address"},
 		{"dns outside", "/probe?module=dns&target=192.0.2.53", 403, "not in the allowlist"},
+		{"path outside", "/probe?module=path&target=192.0.2.1", 403, "not in the allowlist"},
+		{"path a network", "/probe?module=path&target=127.0.0.0/8", 400, "not a network or range"},
 		{"tls outside", "/probe?module=tls&target=192.0.2.1:443", 403, "not in the allowlist"},
 		{"proxy outside", "/probe?module=proxy&target=192.0.2.1", 403, "not in the allowlist"},
 		{"status url outside", "/probe?module=status&target=https://192.0.2.1/api/v2/summary.json", 403, "not in the allowlist"},

@@ -28,6 +28,7 @@ type descs struct {
 	tcpPhase, dnsPhase, tlsPhase       *prometheus.Desc
 	certExpiry, tlsVersion             *prometheus.Desc
 	statusComponents, statusIncidents  *prometheus.Desc
+	pathHops, pathLastHop              *prometheus.Desc
 	phaseDescs                         map[string]*prometheus.Desc
 }
 
@@ -49,6 +50,8 @@ func newDescs(extra ...string) *descs {
 	d.tlsVersion = mk("probe_tls_version_info", "The negotiated TLS version.", "version")
 	d.statusComponents = mk("probe_statuspage_components_affected", "Components the status page lists as not operational (group entries skipped).")
 	d.statusIncidents = mk("probe_statuspage_incidents", "Unresolved incidents on the status page.")
+	d.pathHops = mk("probe_path_hops", "Hops to the room when it answered, else to the last hop that answered.")
+	d.pathLastHop = mk("probe_path_last_hop_info", "The last address that answered the trace and its TTL (the room itself when reached).", "address", "ttl")
 	d.phaseDescs = map[string]*prometheus.Desc{"tcp": d.tcpPhase, "dns": d.dnsPhase, "tls": d.tlsPhase}
 	return d
 }
@@ -56,7 +59,7 @@ func newDescs(extra ...string) *descs {
 // describe sends every descriptor.
 func (d *descs) describe(ch chan<- *prometheus.Desc) {
 	for _, x := range []*prometheus.Desc{d.success, d.duration, d.lookup, d.ipProto, d.results, d.failure,
-		d.tcpPhase, d.dnsPhase, d.tlsPhase, d.certExpiry, d.tlsVersion, d.statusComponents, d.statusIncidents} {
+		d.tcpPhase, d.dnsPhase, d.tlsPhase, d.certExpiry, d.tlsVersion, d.statusComponents, d.statusIncidents, d.pathHops, d.pathLastHop} {
 		ch <- x
 	}
 }
@@ -84,6 +87,7 @@ func (d *descs) collect(ch chan<- prometheus.Metric, out Outcome, took time.Dura
 	collectTCP(d, e, out.Results)
 	collectTLS(d, e, out.Results)
 	collectStatus(d, e, out.Results)
+	collectPath(d, e, out.Results)
 }
 
 func (d *descs) collectResults(e emitter, rs []report.Result) {

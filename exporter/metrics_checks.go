@@ -3,8 +3,10 @@ package exporter
 import (
 	"encoding/json"
 	"net/netip"
+	"strconv"
 	"time"
 
+	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/status"
 	"github.com/roompath/roompath/report"
@@ -70,6 +72,28 @@ func collectStatus(d *descs, e emitter, rs []report.Result) {
 		}
 		e.gauge(d.statusComponents, float64(len(det.Components)))
 		e.gauge(d.statusIncidents, float64(len(det.Incidents)))
+		return
+	}
+}
+
+// collectPath sends the hop count and the last hop that answered.
+func collectPath(d *descs, e emitter, rs []report.Result) {
+	for _, r := range resultsOf(rs, "path") {
+		det, ok := r.Detail.(*pathcmd.Detail)
+		if !ok {
+			continue
+		}
+		switch {
+		case det.ReachTTL != nil:
+			e.gauge(d.pathHops, float64(*det.ReachTTL))
+		case det.LastHopTTL != nil:
+			e.gauge(d.pathHops, float64(*det.LastHopTTL))
+		}
+		if det.LastHop != nil && det.LastHopTTL != nil {
+			if a, err := netip.ParseAddr(*det.LastHop); err == nil {
+				e.gauge(d.pathLastHop, 1, a.String(), strconv.Itoa(*det.LastHopTTL))
+			}
+		}
 		return
 	}
 }

@@ -3,6 +3,7 @@ package exporter
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -57,29 +58,61 @@ func lookupIP(ctx context.Context, host string) ([]netip.Addr, error) {
 // address lies in an allowed network; those addresses are then probed, so
 // a second lookup cannot steer the probe elsewhere.
 func (m *tcpModule) Plan(ctx context.Context, target string, allow *Allowlist) (Run, error) {
+	addrs, name, port, lookup, err := m.plan(ctx, target, allow)
+	if err != nil {
+		return nil, err
+	}
+	if addrs != nil {
+		return m.run(addrs, name, port, lookup), nil
+	}
+	return func(ctx context.Context) Outcome {
+		addrs, lookup, err := m.resolve(ctx, name)
+		if err != nil {
+			return Outcome{Results: []report.Result{m.unresolved(name, port, err)}, Lookup: lookup}
+		}
+		return m.run(addrs, name, port, lookup)(ctx)
+	}, nil
+}
+
+// plan checks target: the addresses to probe (nil for a name allowed by
+// name, resolved when the probe runs), the name, the port, and the lookup
+// time when plan resolved the name itself.
+func (m *tcpModule) plan(ctx context.Context, target string, allow *Allowlist) ([]netip.Addr, string, uint16, *time.Duration, error) {
 	sp, err := targets.Parse(target)
 	if err != nil {
-		return nil, badTarget("target: %v", err)
+		return nil, "", 0, nil, badTarget("target: %v", err)
 	}
 	port := cmp.Or(sp.Port, m.cfg.Port)
 	switch {
 	case sp.Kind == targets.KindAddr && allow.AllowsAddr(sp.First):
-		return m.run([]netip.Addr{sp.First}, "", port, nil), nil
+		return []netip.Addr{sp.First}, "", port, nil, nil
 	case sp.Kind == targets.KindAddr:
-		return nil, notAllowed(target)
+		return nil, "", 0, nil, notAllowed(target)
 	case sp.Kind != targets.KindHost:
-		return nil, badTarget("target %q: want one address or name, not a network or range", target)
+		return nil, "", 0, nil, badTarget("target %q: want one address or name, not a network or range", target)
 	case allow.AllowsName(sp.Host):
-		return func(ctx context.Context) Outcome { return m.resolveAndRun(ctx, sp.Host, port) }, nil
+		return nil, sp.Host, port, nil, nil
 	}
-	start := time.Now()
-	addrs, err := m.lookup(ctx, sp.Host)
-	took := time.Since(start)
-	if err != nil || len(addrs) == 0 || !allAllowed(allow, addrs) {
-		return nil, notAllowed(target)
+	addrs, lookup, err := m.resolve(ctx, sp.Host)
+	if err != nil || !allAllowed(allow, addrs) {
+		return nil, "", 0, nil, notAllowed(target)
 	}
-	return m.run(addrs, sp.Host, port, &took), nil
+	return addrs, sp.Host, port, lookup, nil
 }
+
+// resolve looks host up, timing it; no address is an error.
+func (m *tcpModule) resolve(ctx context.Context, host string) ([]netip.Addr, *time.Duration, error) {
+	start := time.Now()
+	addrs, err := m.lookup(ctx, host)
+	took := time.Since(start)
+	if err == nil && len(addrs) == 0 {
+		err = errNoAddress
+	}
+	return addrs, &took, err
+}
+
+// errNoAddress: the name resolved to nothing.
+var errNoAddress = errors.New("no address")
 
 func allAllowed(allow *Allowlist, addrs []netip.Addr) bool {
 	for _, a := range addrs {
@@ -87,17 +120,7 @@ func allAllowed(allow *Allowlist, addrs []netip.Addr) bool {
 			return false
 		}
 	}
-	return true
-}
-
-func (m *tcpModule) resolveAndRun(ctx context.Context, host string, port uint16) Outcome {
-	start := time.Now()
-	addrs, err := m.lookup(ctx, host)
-	took := time.Since(start)
-	if err != nil || len(addrs) == 0 {
-		return Outcome{Results: []report.Result{m.unresolved(host, port, err)}, Lookup: &took}
-	}
-	return m.run(addrs, host, port, &took)(ctx)
+	return len(addrs) > 0
 }
 
 // run probes every address at once.
@@ -125,9 +148,9 @@ func (m *tcpModule) unresolved(host string, port uint16, err error) report.Resul
 	if m.cfg.Expect == probe.ExpectBlocked {
 		st = report.StatusPass
 	}
-	failure := probe.FailureDNSNoAnswer
-	if err != nil {
-		failure = probe.Classify(err)
+	failure := probe.Classify(err)
+	if errors.Is(err, errNoAddress) {
+		failure = probe.FailureDNSNoAnswer
 	}
 	return report.Result{
 		ID: "tcp/" + target, Check: "tcp", Target: target, Status: st, Expect: m.cfg.Expect,

@@ -37,10 +37,10 @@ type Outcome struct {
 // bad value.
 type Constructor func(mc ModuleConfig) (Module, error)
 
-// probers is the registry: prober name to constructor. "path" joins it
-// once the path-trace probe lands (see docs/serve.md).
+// probers is the registry: prober name to constructor.
 var probers = map[string]Constructor{
 	"tcp":    newTCPModule,
+	"path":   newPathModule,
 	"dns":    newDNSModule,
 	"tls":    newTLSModule,
 	"proxy":  newProxyModule,
@@ -49,7 +49,7 @@ var probers = map[string]Constructor{
 
 // builtins are the modules every exporter has, each named after its
 // prober with default settings.
-var builtins = []string{"tcp", "dns", "tls", "proxy", "status"}
+var builtins = []string{"tcp", "path", "dns", "tls", "proxy", "status"}
 
 // Probers lists the prober names, sorted.
 func Probers() []string {
