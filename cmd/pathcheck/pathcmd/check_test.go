@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type fakeChecker struct {
 	ifaceGW  string
 	pmtu     netpath.PathMTU
 	traced   bool
+	mu       sync.Mutex
 	probedNS []string
 }
 
@@ -29,6 +31,8 @@ func (f *fakeChecker) checker() *Checker {
 	c.route = func(netip.Addr) (netpath.Route, error) { return f.route, nil }
 	c.trace = func(context.Context, netip.AddrPort) netpath.Trace { f.traced = true; return *f.trace }
 	c.neighbor = func(_ context.Context, a netip.Addr, _ string) (netpath.Neighbor, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		f.probedNS = append(f.probedNS, a.String())
 		return f.neigh[a.String()], nil
 	}
