@@ -24,6 +24,9 @@ type Config struct {
 	// Schedules are probes the exporter runs by itself; their results are
 	// on /metrics.
 	Schedules []Schedule `yaml:"schedules"`
+	// Profiles run the expectations of `roompath run` profiles on a
+	// schedule; their results are on /metrics too.
+	Profiles []ProfileSchedule `yaml:"profiles"`
 }
 
 // ModuleConfig configures one module.

@@ -2,7 +2,10 @@ package exporter
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +184,69 @@ func TestScheduleResultsOnMetrics(t *testing.T) {
 	}
 	_, body := get(t, e.Handler(), "/metrics")
 	t.Errorf("no %s on /metrics:\n%s", want, body)
+}
+
+func TestProfileSchedules(t *testing.T) {
+	open := probetest.Open(t)
+	closed, err := probetest.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(t.TempDir(), "campus.yaml")
+	os.WriteFile(profile, []byte(fmt.Sprintf(`version: 1
+name: lab
+sites:
+  - name: hq
+    rooms:
+      - {name: room-1, address: 127.0.0.1}
+    networks:
+      - name: controllers
+        cidrs: [127.0.0.0/8]
+        must_reach: [{rooms: ["*"], ports: [%d]}]
+        must_not_reach: [{rooms: [room-1], ports: [%d]}]
+`, open.Port(), closed.Port())), 0o644)
+	cfg := &Config{Profiles: []ProfileSchedule{{Name: "hq", File: profile, Network: "controllers", Interval: Duration(time.Second)}}}
+	e := newLoopbackExporter(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e.Start(ctx)
+	want := []string{
+		`probe_success{module="tcp",schedule="hq_must_reach",target="` + open.String() + `"} 1`,
+		`probe_success{module="tcp_blocked",schedule="hq_must_not_reach",target="` + closed.String() + `"} 1`,
+	}
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		_, body := get(t, e.Handler(), "/metrics")
+		if got = metricLines(body, "probe_success"); cmp.Diff(want, got) == "" {
+			return
+		}
+	}
+	t.Errorf("profile results (-want +got):\n%s", cmp.Diff(want, got))
+}
+
+func TestProfileErrors(t *testing.T) {
+	profile := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(profile, []byte("version: 1\nsites:\n  - name: hq\n    rooms: [{name: r, address: 192.0.2.1}]\n    networks:\n      - {name: ctl, cidrs: [10.0.0.0/8], must_reach: [{rooms: [r], ports: [9090]}]}\n"), 0o644)
+	tests := []struct {
+		name string
+		ps   ProfileSchedule
+		want string
+	}{
+		{"missing file", ProfileSchedule{Name: "a", File: "/nonexistent.yaml", Network: "ctl"}, "no such file"},
+		{"unknown network", ProfileSchedule{Name: "a", File: profile, Network: "guest"}, `no network "guest"`},
+		{"outside the allowlist", ProfileSchedule{Name: "a", File: profile, Network: "ctl"}, "not in the allowlist"},
+		{"bad name", ProfileSchedule{Name: "A B", File: profile, Network: "ctl"}, "unique name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			allow := []string{"127.0.0.1"}
+			if tt.name == "bad name" {
+				allow = []string{"192.0.2.1"}
+			}
+			_, err := New(&Config{Allow: allow, Profiles: []ProfileSchedule{tt.ps}}, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
 }

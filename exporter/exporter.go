@@ -57,7 +57,7 @@ func New(cfg *Config, opt Options) (*Exporter, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	if e.schedules, err = e.buildSchedules(cfg.Schedules); err != nil {
+	if e.schedules, err = e.buildSchedules(cfg.Schedules, cfg.Profiles); err != nil {
 		return nil, err
 	}
 	e.registerSelf()

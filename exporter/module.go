@@ -68,6 +68,7 @@ type TargetError struct {
 	Msg  string
 }
 
+// Error returns the message sent to the client.
 func (e *TargetError) Error() string { return e.Msg }
 
 func badTarget(format string, a ...any) error {

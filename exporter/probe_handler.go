@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,29 +29,12 @@ const ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 
 func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	name := q.Get("module")
-	if name == "" {
-		name = DefaultModule
-	}
-	mod, ok := e.modules[name]
-	if !ok {
-		e.refuse(w, r, http.StatusBadRequest, fmt.Sprintf("unknown module %q (known: %s)", name, strings.Join(e.Modules(), ", ")))
-		return
-	}
-	target := q.Get("target")
-	if target == "" && e.confs[name].Prober != "status" {
-		e.refuse(w, r, http.StatusBadRequest, "target parameter is missing")
-		return
-	}
+	name := cmp.Or(q.Get("module"), DefaultModule)
 	ctx, cancel := context.WithTimeout(r.Context(), budget(r.Header, time.Duration(e.confs[name].Timeout)))
 	defer cancel()
 	start := e.now()
-	run, err := mod.Plan(ctx, target, e.allow)
+	run, code, err := e.plan(ctx, name, q.Get("target"))
 	if err != nil {
-		code, te := http.StatusBadRequest, (*TargetError)(nil)
-		if errors.As(err, &te) {
-			code = te.Code
-		}
 		e.refuse(w, r, code, err.Error())
 		return
 	}
@@ -59,12 +43,33 @@ func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	e.requests.WithLabelValues("200").Inc()
 	e.probes.WithLabelValues(name, strconv.FormatBool(succeeded(out.Results))).Inc()
 	if q.Get("debug") == "true" {
-		e.serveDebug(w, name, target, out)
+		e.serveDebug(w, name, q.Get("target"), out)
 		return
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(&probeCollector{descs: e.descs, out: out, took: took})
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// plan finds the module and plans the target; on error it returns the HTTP
+// status to answer with.
+func (e *Exporter) plan(ctx context.Context, name, target string) (Run, int, error) {
+	mod, ok := e.modules[name]
+	switch {
+	case !ok:
+		return nil, http.StatusBadRequest, fmt.Errorf("unknown module %q (known: %s)", name, strings.Join(e.Modules(), ", "))
+	case target == "" && e.confs[name].Prober != "status":
+		return nil, http.StatusBadRequest, errors.New("target parameter is missing")
+	}
+	run, err := mod.Plan(ctx, target, e.allow)
+	if err != nil {
+		code, te := http.StatusBadRequest, (*TargetError)(nil)
+		if errors.As(err, &te) {
+			code = te.Code
+		}
+		return nil, code, err
+	}
+	return run, 0, nil
 }
 
 // refuse answers a request the exporter will not probe, with one line.

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,33 +47,57 @@ type timedOutcome struct {
 	took time.Duration
 }
 
-func (e *Exporter) buildSchedules(cfgs []Schedule) ([]*scheduled, error) {
+// buildSchedules builds the configuration's schedules, then those of its
+// profiles; every schedule name must be unique.
+func (e *Exporter) buildSchedules(cfgs []Schedule, profiles []ProfileSchedule) ([]*scheduled, error) {
 	seen := map[string]bool{}
 	var out []*scheduled
-	for _, c := range cfgs {
-		if c.Name == "" || seen[c.Name] || Label(c.Name) != c.Name {
-			return nil, fmt.Errorf("schedule %q: a unique name of a-z, 0-9 and _ is required", c.Name)
+	add := func(s *scheduled) error {
+		if n := s.cfg.Name; n == "" || seen[n] || Label(n) != n {
+			return fmt.Errorf("schedule %q: a unique name of a-z, 0-9 and _ is required", n)
 		}
-		seen[c.Name] = true
+		seen[s.cfg.Name] = true
+		out = append(out, s)
+		return nil
+	}
+	for _, c := range cfgs {
 		s, err := e.buildSchedule(c)
 		if err != nil {
 			return nil, fmt.Errorf("schedule %s: %w", c.Name, err)
 		}
-		out = append(out, s)
+		if err := add(s); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range profiles {
+		ss, err := e.profileSchedules(p)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+		}
+		for _, s := range ss {
+			if err := add(s); err != nil {
+				return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+			}
+		}
 	}
 	return out, nil
 }
 
 func (e *Exporter) buildSchedule(c Schedule) (*scheduled, error) {
 	mod, ok := e.modules[c.Module]
-	switch {
-	case !ok:
+	if !ok {
 		return nil, fmt.Errorf("unknown module %q", c.Module)
-	case len(c.Targets) == 0 || len(c.Targets) > maxScheduleTargets:
-		return nil, fmt.Errorf("want 1-%d targets, got %d", maxScheduleTargets, len(c.Targets))
-	case c.Interval == 0:
-		c.Interval = Duration(DefaultInterval)
 	}
+	return e.newScheduled(c, mod, time.Duration(e.confs[c.Module].Timeout))
+}
+
+// newScheduled checks c's targets (each once, each through mod's Plan and
+// so the allow list) and interval, and builds the schedule.
+func (e *Exporter) newScheduled(c Schedule, mod Module, modTimeout time.Duration) (*scheduled, error) {
+	if len(c.Targets) == 0 || len(c.Targets) > maxScheduleTargets {
+		return nil, fmt.Errorf("want 1-%d targets, got %d", maxScheduleTargets, len(c.Targets))
+	}
+	c.Interval = Duration(cmp.Or(time.Duration(c.Interval), DefaultInterval))
 	if time.Duration(c.Interval) < minInterval {
 		return nil, fmt.Errorf("interval %s is below %s", time.Duration(c.Interval), minInterval)
 	}
@@ -80,7 +105,7 @@ func (e *Exporter) buildSchedule(c Schedule) (*scheduled, error) {
 		return nil, err
 	}
 	s := &scheduled{cfg: c, mod: mod, latest: map[string]timedOutcome{}}
-	s.timeout = min(firstPositive(time.Duration(c.Timeout), time.Duration(e.confs[c.Module].Timeout), DefaultTimeout), time.Duration(c.Interval))
+	s.timeout = min(firstPositive(time.Duration(c.Timeout), modTimeout, DefaultTimeout), time.Duration(c.Interval))
 	ctx, cancel := context.WithTimeout(context.Background(), planTimeout)
 	defer cancel()
 	for _, t := range c.Targets {
