@@ -1,6 +1,9 @@
 package triagecmd
 
 import (
+	"fmt"
+
+	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/cmd/roompath/statuscmd"
 	"github.com/roompath/roompath/internal/cli"
 )
@@ -21,6 +24,10 @@ func (c *cmd) planExtra(add func(int, cli.Tool, []string) error) []func() error 
 			args = append(args, "--url", c.statusURL, "--fallback-url", fallback)
 		}
 		steps = append(steps, func() error { return add(0, statuscmd.Tool(), args) })
+	}
+	if !c.skipped("path") {
+		args := []string{"--port", fmt.Sprint(c.port), "--timeout", t, c.room}
+		steps = append(steps, func() error { return add(1, pathcmd.Tool(), args) })
 	}
 	return steps
 }

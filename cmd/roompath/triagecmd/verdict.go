@@ -67,7 +67,7 @@ func layerOf(f finding) string {
 		return report.LayerCloud
 	case "path":
 		switch f.Observed {
-		case "no_route", "neighbor_failed":
+		case "no_route", "neighbor_failed", "local_denied":
 			return report.LayerLocal
 		}
 		return report.LayerNetwork
@@ -237,7 +237,7 @@ func (e evidence) network(failed []finding) (string, []string) {
 	by := dashIfEmpty(f.ReportedBy)
 	switch f.Reason {
 	case "admin_prohibited", "port_unreach":
-		return fmt.Sprintf("TCP %d to %s is rejected by %s (%s): an ACL or firewall on %s refuses it.", e.port, e.room, by, f.Reason, by),
+		return fmt.Sprintf("TCP %d to %s is rejected by %s with %s: an ACL or firewall on %s refuses it.", e.port, e.room, by, rejectText(f.Reason), by),
 			[]string{fmt.Sprintf("Ask for a permit from this subnet to %s TCP %d (and its return traffic) on %s.", e.room, e.port, by)}
 	case "host_unreach":
 		return fmt.Sprintf("%s reports %s unreachable: it has a route to the room's subnet but the room does not answer ARP there.", by, e.room),
@@ -269,11 +269,22 @@ func (e evidence) pathStory(p finding) (string, []string) {
 	}
 	switch p.Observed {
 	case "rejected":
-		return fmt.Sprintf("TCP %d to %s is rejected by %s%s with an ICMP %s: an ACL or firewall on that device refuses it.", e.port, e.room, dashIfEmpty(p.ReportedBy), hopOf(p), p.Reason),
+		return fmt.Sprintf("TCP %d to %s is rejected by %s%s with %s: an ACL or firewall on that device refuses it.", e.port, e.room, dashIfEmpty(p.ReportedBy), hopOf(p), rejectText(p.Reason)),
 			[]string{fmt.Sprintf("Ask for a permit from this subnet to %s TCP %d on %s.", e.room, e.port, dashIfEmpty(p.ReportedBy))}
 	case "reset_by_middlebox":
 		return fmt.Sprintf("TCP %d to %s is reset by a device at hop %s, not by the room: a firewall that denies with a forged RST.", e.port, e.room, numStr(p, "reset_hop")),
 			[]string{fmt.Sprintf("Find the firewall at that hop and permit TCP %d to %s.", e.port, e.room)}
+	case "unreachable":
+		by := dashIfEmpty(p.ReportedBy)
+		if p.Reason == "net_unreach" {
+			return fmt.Sprintf("%s%s has no route to %s's subnet (ICMP network unreachable).", by, hopOf(p), e.room),
+				[]string{fmt.Sprintf("Add or redistribute the route to the room VLAN on %s.", by)}
+		}
+		return fmt.Sprintf("%s%s has a route to %s but the room does not answer ARP/ND there: the room is off, unplugged, on another VLAN or has another address.", by, hopOf(p), e.room),
+			[]string{"Check that the room is on, on the right VLAN, and has the address the controller uses."}
+	case "max_hops":
+		return fmt.Sprintf("TCP %d to %s did not arrive within %s hops: a routing loop or a very long path.", e.port, e.room, numStr(p, "max_hops")),
+			[]string{"Look for a routing loop between the last hops of the trace (pathcheck shows them)."}
 	}
 	why := "a firewall or ACL beyond it drops it"
 	if other := e.answersOther(); other != "" {
@@ -283,6 +294,17 @@ func (e evidence) pathStory(p finding) (string, []string) {
 		return fmt.Sprintf("TCP %d to %s is silently dropped before the first hop answers: %s.", e.port, e.room, why), dropSteps(e)
 	}
 	return fmt.Sprintf("TCP %d to %s is silently dropped after %s%s; %s.", e.port, e.room, last, hop, why), dropSteps(e)
+}
+
+// rejectText names the ICMP message behind a reject reason.
+func rejectText(reason string) string {
+	switch reason {
+	case "admin_prohibited":
+		return "ICMP administratively prohibited"
+	case "port_unreach":
+		return "ICMP port unreachable"
+	}
+	return "an ICMP error (" + reason + ")"
 }
 
 func hopOf(p finding) string {
@@ -307,6 +329,16 @@ func (e evidence) transport(f finding) (string, []string) {
 }
 
 func (e evidence) dns(failed []finding) (string, []string) {
+	first := failed[0]
+	if first.Check == "tcp" { // the room's own name did not resolve
+		name := strings.TrimSuffix(first.Target, fmt.Sprintf(":%d", e.port))
+		why := ""
+		if f := deref(first.Failure); f != "" {
+			why = " (" + f + ")"
+		}
+		return fmt.Sprintf("The room's name %s does not resolve from here%s: the controller cannot find the room either.", name, why),
+			[]string{"Check the name, the DNS search domain of this network, and the room's DNS record.", "Run dnscheck " + name + " to compare the resolvers."}
+	}
 	groups := map[string][]string{}
 	var order []string
 	for _, f := range failed {
@@ -316,28 +348,34 @@ func (e evidence) dns(failed []finding) (string, []string) {
 		}
 		groups[key] = appendUnique(groups[key], f.Target)
 	}
-	first := failed[0]
 	names := groups[first.Observed+"@"+first.ReportedBy]
 	sort.Strings(names)
-	res := dashIfEmpty(first.ReportedBy)
-	var msg string
-	switch first.Observed {
-	case "bogon":
-		msg = fmt.Sprintf("Resolver %s answers %s with a sinkhole or private address: DNS filtering blocks Zoom.", res, joinMax(names, 3))
-	case "nxdomain":
-		msg = fmt.Sprintf("Resolver %s says %s does not exist (NXDOMAIN).", res, joinMax(names, 3))
-	case "mismatch":
-		msg = fmt.Sprintf("Resolver %s answers %s with addresses no reference resolver gives: a rewriting or split-horizon resolver.", res, joinMax(names, 3))
-	case "timeout":
-		msg = fmt.Sprintf("Resolver %s does not answer queries for %s.", res, joinMax(names, 3))
-	default:
-		msg = fmt.Sprintf("Resolver %s fails to resolve %s (%s).", res, joinMax(names, 3), first.Observed)
-	}
+	msg, steps := dnsStory(dashIfEmpty(first.ReportedBy), first.Observed, joinMax(names, 3))
 	if len(order) > 1 {
-		msg += fmt.Sprintf(" %d other resolver or failure kinds too.", len(order)-1)
+		msg += fmt.Sprintf(" (%d more resolver or failure kinds in the results.)", len(order)-1)
 	}
-	return msg, []string{"Check the DNS filtering policy (security category, sinkhole list) and the forwarders of that resolver for the Zoom domains.",
+	return msg, steps
+}
+
+// dnsStory words one DNS failure kind and what to do about it.
+func dnsStory(res, observed, names string) (string, []string) {
+	policy := []string{"Check the DNS filtering policy (security category, blocklist, RPZ) and the forwarders of " + res + " for the Zoom domains.",
 		"Compare with dnscheck --reference against a resolver you trust."}
+	switch observed {
+	case "bogon":
+		return fmt.Sprintf("Resolver %s answers %s with a sinkhole or private address: DNS filtering blocks Zoom.", res, names), policy
+	case "nxdomain":
+		return fmt.Sprintf("Resolver %s says %s does not exist (NXDOMAIN).", res, names), append(policy, "If every resolver says NXDOMAIN, the name itself is down: check www.zoomstatus.com.")
+	case "mismatch":
+		return fmt.Sprintf("Resolver %s answers %s with addresses no reference resolver gives: a rewriting or split-horizon resolver.", res, names), policy
+	case "timeout":
+		return fmt.Sprintf("Resolver %s does not answer queries for %s.", res, names),
+			[]string{"Check that UDP and TCP 53 to " + res + " are allowed from this network and that the resolver is up.", "Give the controller network a resolver it can reach (DHCP option 6)."}
+	case "refused":
+		return fmt.Sprintf("Resolver %s refuses queries for %s from this network.", res, names),
+			[]string{"Allow this subnet in the resolver's ACL (allow-query / recursion clients), or hand out a resolver that serves it."}
+	}
+	return fmt.Sprintf("Resolver %s fails to resolve %s (%s).", res, names, observed), policy
 }
 
 func (e evidence) proxy(f finding) (string, []string) {
@@ -385,11 +423,9 @@ func (e evidence) healthy() *report.Verdict {
 		parts = append(parts, s)
 	}
 	if p, ok := e.find("path", 0); ok {
-		if iface := p.str("route.interface"); iface != "" {
-			parts = append(parts, "via "+iface)
-		}
+		parts = append(parts, routeText(p))
 	}
-	msg := strings.Join(parts, " ")
+	msg := strings.Join(parts, "")
 	if msg == "" {
 		msg = "Nothing failed"
 	}
@@ -404,6 +440,31 @@ func (e evidence) healthy() *report.Verdict {
 		steps = append(steps, "If the room still shows an error, the network is not the cause: check pairing, activation and version alignment.")
 	}
 	return &report.Verdict{Status: report.StatusPass, Message: msg, NextSteps: steps}
+}
+
+// routeText describes the route of a path result: hops, interface and
+// gateway, or on-link.
+func routeText(p finding) string {
+	var s []string
+	if n, ok := p.num("reach_ttl"); ok {
+		s = append(s, fmt.Sprintf("%d hop(s) away", int(n)))
+	}
+	if iface := p.str("route.interface"); iface != "" {
+		via := "via " + iface
+		if k := p.str("route.interface_kind"); k != "" {
+			via += " (" + k + ")"
+		}
+		s = append(s, via)
+	}
+	if gw := p.str("route.gateway"); gw != "" {
+		s = append(s, "gateway "+gw)
+	} else if p.get("route.on_link") == true {
+		s = append(s, "on-link")
+	}
+	if len(s) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(s, ", ")
 }
 
 func appendUnique(s []string, v string) []string {
