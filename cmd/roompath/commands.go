@@ -2,10 +2,12 @@ package main
 
 import (
 	"github.com/roompath/roompath/cmd/dnscheck/dnscmd"
+	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
 	"github.com/roompath/roompath/cmd/roompath/diffcmd"
 	"github.com/roompath/roompath/cmd/roompath/runcmd"
+	"github.com/roompath/roompath/cmd/roompath/servecmd"
 	"github.com/roompath/roompath/cmd/roompath/statuscmd"
 	"github.com/roompath/roompath/cmd/roompath/triagecmd"
 )
@@ -15,6 +17,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"triage":    {"the whole decision path for one room, with a verdict", tool(triagecmd.Tool)},
 		"port":      {"TCP reachability of rooms or sweeps (portcheck)", tool(portcmd.Tool)},
+		"path":      {"route, neighbours and the hop where TCP 9090 to a room dies (pathcheck)", tool(pathcmd.Tool)},
+		"serve":     {"Prometheus exporter: /metrics and blackbox-style /probe", servecmd.Main},
 		"dns":       {"the Zoom names through every resolver, tampering named (dnscheck)", tool(dnscmd.Tool)},
 		"proxy":     {"explicit, transparent and TLS-intercepting proxies; captive portals (proxycheck)", tool(proxycmd.Tool)},
 		"diff":      {"what changed between two reports (json or ndjson)", diffcmd.Main},
