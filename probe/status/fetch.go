@@ -24,6 +24,7 @@ type fetched struct {
 // HTTPStatusError is an answer with an HTTP status other than 200.
 type HTTPStatusError struct{ Code int }
 
+// Error names the status code and its text.
 func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("HTTP status %d %s", e.Code, http.StatusText(e.Code))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -90,6 +91,9 @@ func TestRunJunkIsUnknownInTime(t *testing.T) {
 			}
 			if took > junkTimeout+time.Second {
 				t.Errorf("took %s with a %s timeout", took, junkTimeout)
+			}
+			if !slices.Contains(Failures, deref(res.Failure)) {
+				t.Errorf("failure %q is not in Failures", deref(res.Failure))
 			}
 			if (det.Tries[0].FinalURL != "") != tt.redirect {
 				t.Errorf("final_url %q, redirect expected %v", det.Tries[0].FinalURL, tt.redirect)
