@@ -65,20 +65,60 @@ func main() {
 }
 
 func labDemo(ctx context.Context, bin string) int {
-	fmt.Println("Building the lab: a controller-side namespace, a router with nftables rules, a room, a /20 farm ...")
+	fmt.Println("Building the port lab: a controller-side namespace, a router with nftables rules, a room, a /20 farm ...")
 	lab, err := nslab.NewPortLab()
 	if err != nil {
 		fail(fmt.Errorf("building the lab: %w", err))
 	}
-	defer func() {
-		if err := lab.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "demo: tearing down the lab:", err)
-		}
-		fmt.Println("Lab removed.")
-	}()
-	return runSections(ctx, bin, labSections(lab), func(name string, args ...string) *exec.Cmd {
+	code := runSections(ctx, bin, labSections(lab), func(name string, args ...string) *exec.Cmd {
 		return lab.Client.Command(ctx, name, args...)
 	})
+	closeLab("port lab", lab.Close)
+	if code != 0 {
+		return code
+	}
+	fmt.Println("\nBuilding the path lab: client, two routers (the second a firewall), rooms three hops away, a Wi-Fi bridge with isolated ports, a tunnel ...")
+	pl, err := nslab.NewPathLab()
+	if err != nil {
+		fail(fmt.Errorf("building the path lab: %w", err))
+	}
+	defer closeLab("path lab", pl.Close)
+	return runSections(ctx, bin, pathSections(pl), func(name string, args ...string) *exec.Cmd {
+		return pl.Client.Command(ctx, name, args...)
+	})
+}
+
+func closeLab(name string, close func() error) {
+	if err := close(); err != nil {
+		fmt.Fprintf(os.Stderr, "demo: tearing down the %s: %v\n", name, err)
+		return
+	}
+	fmt.Printf("\n(%s removed)\n", name)
+}
+
+// pathSections shows pathcheck and triage on the multi-hop lab.
+func pathSections(l *nslab.PathLab) []section {
+	rooms := [][2]string{
+		{l.Open, "room three hops away, listening"},
+		{l.Dropped, "the firewall at hop 2 drops TCP 9090"},
+		{l.Rejected, "the firewall at hop 2 rejects with ICMP admin-prohibited"},
+		{l.ForgedReset, "the firewall at hop 2 forges a RST in the room's name"},
+		{l.Isolated, "on the client's Wi-Fi bridge, port isolated (client isolation)"},
+		{l.Unreachable, "this host's table: unreachable route"},
+		{l.TunnelRoom, "routed through a tunnel (VPN)"},
+	}
+	args := []string{"pathcheck", "--timeout", "1500ms"}
+	for _, r := range rooms {
+		args = append(args, r[0])
+	}
+	var out []section
+	out = append(out, section{title: "pathcheck: route, neighbours and the hop where TCP 9090 dies", legend: rooms, argv: args})
+	for _, r := range [][2]string{{l.Dropped, "dropped at hop 2"}, {l.Isolated, "Wi-Fi client isolation"}} {
+		out = append(out, section{title: "roompath triage: " + r[1] + " (network checks only; the cloud checks run below)",
+			legend: [][2]string{r},
+			argv:   []string{"roompath", "triage", "--room", r[0], "--skip", "status,dns,proxy,tls", "--timeout", "1500ms"}})
+	}
+	return out
 }
 
 // runSections runs each section's command through mk (inside the lab's
