@@ -32,6 +32,12 @@ bench: build ## Go benchmarks, then portcheck beside nmap on a /20 sweep in the 
 	$(GO) test -run '^$$' -bench . -benchmem ./probe/ ./report/ ./internal/targets/
 	$(GO) run ./internal/benchsweep
 
+compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, blackbox_exporter (root for the lab ones)
+	scripts/compare-dig.sh
+	scripts/compare-curl.sh
+	scripts/compare-traceroute.sh
+	$(GO) run ./internal/benchexporter
+
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
 	  d=$$(dirname $$f); for fn in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
@@ -48,4 +54,4 @@ release: ## cross-build every binary for every platform into dist/
 clean: ## remove bin/ and dist/
 	rm -rf bin dist
 
-.PHONY: help build test demo lint bench fuzz release clean
+.PHONY: help build test demo lint bench compare fuzz release clean
