@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -236,6 +237,38 @@ func TestPrometheusScrapesLabRoomsThroughRelabelling(t *testing.T) {
 	}
 	checkFailureInfo(t, ctx, client, lab.Dropped)
 	checkDashboardQueries(t, ctx, client)
+	checkDirectProbes(t, ctx, client, lab)
+}
+
+// checkDirectProbes asks the exporter itself (inside the namespace) for
+// faults Prometheus is not configured with: what each looks like as
+// metrics.
+func checkDirectProbes(t *testing.T, ctx context.Context, c *http.Client, lab *nslab.PortLab) {
+	t.Helper()
+	tests := []struct {
+		module, target string
+		want           []string
+	}{
+		{"tcp", lab.Rejected, []string{`probe_failure_info{check="tcp",failure="host_unreachable",observed="filtered",reason="admin_prohibited"} 1`}},
+		{"tcp", lab.Closed, []string{`probe_failure_info{check="tcp",failure="connection_refused",observed="closed",reason="conn_refused"} 1`}},
+		{"path", lab.Open, []string{"probe_path_hops 2", `probe_path_last_hop_info{address="` + lab.Open + `",ttl="2"} 1`, "probe_success 1"}},
+		{"path", lab.Dropped, []string{`check="path"`, `observed="dropped"`, `probe_path_last_hop_info{address="` + lab.RouterAddr + `",ttl="1"} 1`, "probe_success 0"}},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+labExporter+"/probe?module="+tt.module+"&target="+tt.target, nil)
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "3")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, w := range tt.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s %s: no %s in\n%s", tt.module, tt.target, w, b)
+			}
+		}
+	}
 }
 
 // checkFailureInfo: the dropped room's reason reached Prometheus with the
