@@ -66,12 +66,20 @@ func (c cloud) args(room string, port uint16) []string {
 
 func itoa(p uint16) string { return strconv.Itoa(int(p)) }
 
-func runTriage(t *testing.T, args []string) (int, report.Report, string) {
+// runTriageRaw runs triage in-process and returns its raw stdout.
+func runTriageRaw(t *testing.T, args []string) (int, []byte, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	tool := Tool()
 	tool.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
 	code := cli.Execute(tool, args, &out, &errb)
+	return code, out.Bytes(), errb.String()
+}
+
+func runTriage(t *testing.T, args []string) (int, report.Report, string) {
+	t.Helper()
+	code, raw, errs := runTriageRaw(t, args)
+	out := bytes.NewBuffer(raw)
 	var rep report.Report
 	if code != report.ExitUsage {
 		reporttest.ValidateJSON(t, out.Bytes())
@@ -79,7 +87,7 @@ func runTriage(t *testing.T, args []string) (int, report.Report, string) {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
 	}
-	return code, rep, errb.String()
+	return code, rep, errs
 }
 
 func TestTriageLoopback(t *testing.T) {
