@@ -75,6 +75,7 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"unknown key", "allow: []\nmodulez: {}\n", "line 2: field modulez not found"},
 		{"bad duration", "modules:\n  x:\n    prober: tcp\n    timeout: soon\n", `line 4: duration "soon"`},
+		{"huge timeout", "modules:\n  x: {prober: tcp, timeout: 1h}\n", "timeout 1h0m0s is above 2m0s"},
 		{"unknown prober", "modules:\n  x: {prober: icmp}\n", `module x: unknown prober "icmp"`},
 		{"bad module name", "modules:\n  \"Bad Name\": {prober: tcp}\n", "module name"},
 		{"bad expect", "modules:\n  x: {prober: tcp, tcp: {expect: maybe}}\n", "tcp.expect"},

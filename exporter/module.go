@@ -11,6 +11,10 @@ import (
 	"github.com/roompath/roompath/report"
 )
 
+// maxModuleTimeout bounds a module's timeout: a probe answers within one
+// HTTP write timeout of the server.
+const maxModuleTimeout = 2 * time.Minute
+
 // DefaultTimeout is a probe's budget when neither the module nor the
 // scrape sets one: Prometheus's default scrape_timeout.
 const DefaultTimeout = 10 * time.Second
@@ -94,6 +98,9 @@ func buildModules(cfg map[string]ModuleConfig) (map[string]Module, map[string]Mo
 	}
 	mods := map[string]Module{}
 	for name, mc := range confs {
+		if t := time.Duration(mc.Timeout); t > maxModuleTimeout {
+			return nil, nil, fmt.Errorf("module %s: timeout %s is above %s", name, t, maxModuleTimeout)
+		}
 		mk, ok := probers[mc.Prober]
 		if !ok {
 			return nil, nil, fmt.Errorf("module %s: unknown prober %q (want one of %s)", name, mc.Prober, strings.Join(Probers(), ", "))

@@ -146,6 +146,9 @@ func TestFallback(t *testing.T) {
 			if took > tt.timeout+time.Second {
 				t.Errorf("took %s with a %s timeout", took, tt.timeout)
 			}
+			if tt.observed == StateUnknown && !strings.Contains(res.Hint, "The fallback http://127.0.0.1:") {
+				t.Errorf("hint %q does not name the fallback's failure", res.Hint)
+			}
 			var got []Try
 			for _, tr := range det.Tries {
 				got = append(got, Try{Failure: tr.Failure, Operation: tr.Operation, HTTPStatus: tr.HTTPStatus, Abandoned: tr.Abandoned})

@@ -3,6 +3,7 @@ package status
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/roompath/roompath/report"
 )
@@ -99,6 +100,10 @@ func unknownResult(res *report.Result, tries []fetched) {
 	f, op := Classify(tries[0].err)
 	res.Failure, res.Operation = report.Str(f), report.Str(op)
 	res.Hint = UnknownHint(tries[0].url, f, op, tries[0].finalURL)
+	if len(tries) > 1 {
+		ff, _ := Classify(tries[1].err)
+		res.Hint += fmt.Sprintf(" The fallback %s failed too (%s).", tries[1].url, ff)
+	}
 }
 
 func detailTries(tries []fetched, someoneWon bool) []Try {
