@@ -131,7 +131,6 @@ type fakeNet struct {
 	mu      sync.Mutex
 	answers map[int]fakeAnswer
 	started []int
-	ended   map[int]bool
 }
 
 type fakeAnswer struct {

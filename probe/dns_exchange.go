@@ -228,7 +228,8 @@ func (ns dnsSockets) exchangeTCP(ctx context.Context, server netip.AddrPort, q *
 	defer conn.Close()
 	stop := bindDeadline(ctx, conn)
 	defer stop()
-	if _, err := conn.Write(binary.BigEndian.AppendUint16(nil, uint16(len(wire)))); err == nil {
+	_, err = conn.Write(binary.BigEndian.AppendUint16(nil, uint16(len(wire))))
+	if err == nil {
 		_, err = conn.Write(wire)
 	}
 	if err != nil {

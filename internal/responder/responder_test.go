@@ -92,14 +92,12 @@ func TestTCPEchoMode(t *testing.T) {
 
 func TestPerSourceCap(t *testing.T) {
 	addr := startServer(t, Config{MaxPerSource: 2, SniffTimeout: 2 * time.Second}, ModeAuto)
-	var held []net.Conn
 	for range 2 {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		held = append(held, c)
 	}
 	time.Sleep(50 * time.Millisecond) // let the server admit both
 	c, err := net.Dial("tcp", addr)

@@ -200,7 +200,7 @@ func TestDoRestoresNamespace(t *testing.T) {
 }
 
 // dial dials addr:port from Client and classifies the outcome.
-func dial(p *PortLab, addr string, port int) (err error, elapsed time.Duration) {
+func dial(p *PortLab, addr string, port int) (elapsed time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), dropWait)
 	defer cancel()
 	start := time.Now()
@@ -208,7 +208,7 @@ func dial(p *PortLab, addr string, port int) (err error, elapsed time.Duration) 
 	if c != nil {
 		c.Close()
 	}
-	return err, time.Since(start)
+	return time.Since(start), err
 }
 
 // outcome names a dial error: "open", "timeout" or the errno's name.
@@ -258,7 +258,7 @@ func TestPortLabFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err, elapsed := dial(p, tt.addr, tt.port)
+			elapsed, err := dial(p, tt.addr, tt.port)
 			if got := outcome(err); got != tt.want {
 				t.Errorf("dial %s:%d = %s (%v), want %s", tt.addr, tt.port, got, err, tt.want)
 			}

@@ -77,7 +77,8 @@ func TestVendor(t *testing.T) {
 }
 
 func TestBundledRoots(t *testing.T) {
-	if n := len(BundledRoots().Subjects()); n < 100 { //nolint:staticcheck // counting is all we need
+	//lint:ignore SA1019 the pool is built from the bundle, not the system store, so Subjects counts it all
+	if n := len(BundledRoots().Subjects()); n < 100 {
 		t.Errorf("bundled roots hold %d certificates, want the public set", n)
 	}
 }
