@@ -81,3 +81,15 @@ func TestTLSModuleGenuineAndIntercepted(t *testing.T) {
 		})
 	}
 }
+
+func TestProxyModuleDirect(t *testing.T) {
+	ln := proxytest.Loopback(t)
+	defer proxytest.TLSOrigin{CA: proxytest.MustCA("Root", "roompath tests")}.Serve(ln)()
+	h := newLoopbackExporter(t, &Config{Modules: map[string]ModuleConfig{
+		"proxy_none": {Prober: "proxy", Proxy: ProxyModule{Proxy: "none"}},
+	}}).Handler()
+	code, body := get(t, h, "/probe?module=proxy_none&target="+ln.Addr().String())
+	if code != 200 || !strings.Contains(body, "probe_success 1") || strings.Contains(body, "probe_failure_info{") {
+		t.Errorf("code %d:\n%s", code, body)
+	}
+}
