@@ -113,6 +113,27 @@ func TestLabFaults(t *testing.T) {
 	if rep.Summary.Pass != 2 || rep.Summary.Fail != len(tests)-2 {
 		t.Errorf("summary = %+v", rep.Summary)
 	}
+	if t.Failed() {
+		dumpLab(t, lab)
+	}
+}
+
+// dumpLab logs the router's rules and the client's routes and neighbours,
+// so a failure in CI carries the state of the lab with it.
+func dumpLab(t *testing.T, lab *nslab.PortLab) {
+	for _, c := range []struct {
+		ns   *nslab.NS
+		argv []string
+	}{
+		{lab.Router, []string{"nft", "list", "ruleset"}},
+		{lab.Router, []string{"ip", "-s", "link"}},
+		{lab.Client, []string{"ip", "route", "show", "table", "all"}},
+		{lab.Client, []string{"ip", "neigh"}},
+		{lab.Router, []string{"ip", "neigh"}},
+	} {
+		out, err := c.ns.Command(context.Background(), c.argv[0], c.argv[1:]...).CombinedOutput()
+		t.Logf("%s: %v (%v)\n%s", c.ns.Role, c.argv, err, out)
+	}
 }
 
 // TestLabSweepCounts sweeps the farm's /20 and checks the counts against
