@@ -31,7 +31,12 @@ func newLoopbackExporter(t *testing.T, cfg *Config) *Exporter {
 }
 
 func TestRefusals(t *testing.T) {
-	h := newLoopbackExporter(t, nil).Handler()
+	e := newLoopbackExporter(t, nil)
+	// The name resolves outside the allowlist; never ask the system resolver.
+	e.modules["tcp"].(*tcpModule).lookup = func(context.Context, string) ([]netip.Addr, error) {
+		return []netip.Addr{netip.MustParseAddr("192.0.2.7")}, nil
+	}
+	h := e.Handler()
 	tests := []struct {
 		name string
 		url  string
