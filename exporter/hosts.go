@@ -50,6 +50,21 @@ func pinHost(ctx context.Context, lookup func(context.Context, string) ([]netip.
 	return &proxyprobe.Dialer{Rules: []proxyprobe.ConnectTo{{Host: host, Port: p, ToHost: addrs[0].String(), ToPort: p}}}, nil
 }
 
+// planHostPort parses a host[:port] target (port def when none is given)
+// and pins it under the allowlist; it returns "host:port" and the dialer
+// that keeps the probe on the allowed address.
+func planHostPort(ctx context.Context, target string, def uint16, lookup func(context.Context, string) ([]netip.Addr, error), allow *Allowlist) (string, *proxyprobe.Dialer, error) {
+	host, port, err := splitTarget(target, def)
+	if err != nil {
+		return "", nil, err
+	}
+	d, err := pinHost(ctx, lookup, allow, host, port)
+	if err != nil {
+		return "", nil, err
+	}
+	return net.JoinHostPort(host, strconv.Itoa(int(port))), d, nil
+}
+
 func validName(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {

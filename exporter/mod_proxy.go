@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
-	"strconv"
 
 	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/report"
@@ -30,15 +28,10 @@ func newProxyModule(mc ModuleConfig) (Module, error) {
 
 // Plan accepts host[:port].
 func (m *proxyModule) Plan(ctx context.Context, target string, allow *Allowlist) (Run, error) {
-	host, port, err := splitTarget(target, m.cfg.Port)
+	hp, d, err := planHostPort(ctx, target, m.cfg.Port, m.lookup, allow)
 	if err != nil {
 		return nil, err
 	}
-	d, err := pinHost(ctx, m.lookup, allow, host, port)
-	if err != nil {
-		return nil, err
-	}
-	hp := net.JoinHostPort(host, strconv.Itoa(int(port)))
 	return func(ctx context.Context) Outcome {
 		cfg, err := discoverProxy(ctx, m.cfg.Proxy, m.cfg.PAC, d)
 		if err != nil {

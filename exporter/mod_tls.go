@@ -5,10 +5,8 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
-	"strconv"
 
 	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/report"
@@ -47,15 +45,10 @@ func newTLSModule(mc ModuleConfig) (Module, error) {
 
 // Plan accepts host[:port].
 func (m *tlsModule) Plan(ctx context.Context, target string, allow *Allowlist) (Run, error) {
-	host, port, err := splitTarget(target, m.cfg.Port)
+	hp, d, err := planHostPort(ctx, target, m.cfg.Port, m.lookup, allow)
 	if err != nil {
 		return nil, err
 	}
-	d, err := pinHost(ctx, m.lookup, allow, host, port)
-	if err != nil {
-		return nil, err
-	}
-	hp := net.JoinHostPort(host, strconv.Itoa(int(port)))
 	return func(ctx context.Context) Outcome {
 		cfg, err := discoverProxy(ctx, m.cfg.Proxy, "", d)
 		if err != nil {

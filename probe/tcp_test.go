@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/roompath/roompath/netpath"
+	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/report"
 )
 
@@ -140,35 +141,17 @@ func TestRTTStats(t *testing.T) {
 // TestLoopbackOpenClosed sends real SYNs to 127.0.0.1: a listener answers
 // with a SYN-ACK, a port nobody holds with a RST.
 func TestLoopbackOpenClosed(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	closed, _ := net.Listen("tcp", "127.0.0.1:0")
-	closedPort := closed.Addr().(*net.TCPAddr).Port
-	closed.Close()
 	p := NewTCP(TCPConfig{Timeout: 2 * time.Second, Attempts: 2})
-	lo := netip.MustParseAddr("127.0.0.1")
 	tests := []struct {
 		name, observed, reason string
-		port                   int
+		target                 netip.AddrPort
 	}{
-		{"open", TCPOpen, ReasonSynAck, ln.Addr().(*net.TCPAddr).Port},
-		{"closed", TCPClosed, ReasonConnRefused, closedPort},
+		{"open", TCPOpen, ReasonSynAck, probetest.Open(t)},
+		{"closed", TCPClosed, ReasonConnRefused, probetest.Closed(t)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := p.Run(context.Background(), TCPTarget{Addr: lo, Port: uint16(tt.port)})
+			res := p.Run(context.Background(), TCPTarget{Addr: tt.target.Addr(), Port: tt.target.Port()})
 			if res.Observed != tt.observed || res.Reason != tt.reason {
 				t.Fatalf("got %s/%s, want %s/%s (%+v)", res.Observed, res.Reason, tt.observed, tt.reason, res)
 			}
@@ -176,6 +159,16 @@ func TestLoopbackOpenClosed(t *testing.T) {
 				t.Errorf("want an RTT from both attempts, got %+v", res.RTT)
 			}
 		})
+	}
+}
+
+// TestLoopbackSilent: a SYN nobody answers ends at the deadline as
+// filtered/no_response.
+func TestLoopbackSilent(t *testing.T) {
+	silent := probetest.Silent(t)
+	res := NewTCP(TCPConfig{Timeout: 200 * time.Millisecond}).Run(context.Background(), TCPTarget{Addr: silent.Addr(), Port: silent.Port()})
+	if res.Observed != TCPFiltered || res.Reason != ReasonNoResponse || res.RTTMS != nil {
+		t.Fatalf("got %+v", res)
 	}
 }
 
@@ -194,8 +187,9 @@ func TestLoopbackV6(t *testing.T) {
 			c.Close()
 		}
 	}()
-	res := NewTCP(TCPConfig{Timeout: time.Second}).Run(context.Background(), TCPTarget{Addr: netip.IPv6Loopback(), Port: uint16(ln.Addr().(*net.TCPAddr).Port)})
-	if res.Observed != TCPOpen || res.ID != "tcp/[::1]:"+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) {
+	port := ln.Addr().(*net.TCPAddr).Port
+	res := NewTCP(TCPConfig{Timeout: time.Second}).Run(context.Background(), TCPTarget{Addr: netip.IPv6Loopback(), Port: uint16(port)})
+	if res.Observed != TCPOpen || res.ID != "tcp/[::1]:"+strconv.Itoa(port) {
 		t.Fatalf("got %+v", res)
 	}
 }

@@ -25,6 +25,20 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// newLab builds portcheck and the port lab (closed when the test ends), or
+// skips without one.
+func newLab(t *testing.T) (*nslab.PortLab, string) {
+	t.Helper()
+	nslab.Need(t)
+	bin := buildBinary(t)
+	lab, err := nslab.NewPortLab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lab.Close() })
+	return lab, bin
+}
+
 // runInClient runs portcheck -o json in the lab's client namespace.
 func runInClient(t *testing.T, lab *nslab.PortLab, bin string, args ...string) (report.Report, []byte) {
 	t.Helper()
@@ -61,13 +75,7 @@ func outcomeOf(r report.Result) labOutcome {
 // every staged fault is classified exactly, with the router named where
 // the evidence came from it.
 func TestLabFaults(t *testing.T) {
-	nslab.Need(t)
-	bin := buildBinary(t)
-	lab, err := nslab.NewPortLab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lab.Close()
+	lab, bin := newLab(t)
 	r4, r6 := lab.RouterAddr, lab.RouterAddrV6
 	tests := []struct {
 		name, addr string
@@ -139,13 +147,7 @@ func dumpLab(t *testing.T, lab *nslab.PortLab) {
 // TestLabSweepCounts sweeps the farm's /20 and checks the counts against
 // the lab's design: a quarter of the hosts silently drop TCP 9090.
 func TestLabSweepCounts(t *testing.T) {
-	nslab.Need(t)
-	bin := buildBinary(t)
-	lab, err := nslab.NewPortLab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lab.Close()
+	lab, bin := newLab(t)
 	rep, _ := runInClient(t, lab, bin, "--timeout", "1s", "--rate", "0", "-p", fmt.Sprint(lab.Port), lab.SweepCIDR)
 	got := map[string]int{}
 	for _, r := range rep.Results {
