@@ -278,7 +278,11 @@ func tcpHint(res report.Result, det *TCPDetail, timeout time.Duration) string {
 	case ReasonNoResponse:
 		return fmt.Sprintf("Nothing answered the SYN to %s TCP %s within %s: a firewall or ACL on the path drops it silently. If %s answers other traffic (ping, another port), the filter is specific to this port; run pathcheck %s to find the hop where it dies.", addr, port, timeout, addr, addr)
 	case ReasonConnRefused:
-		return fmt.Sprintf("%s answered with a TCP reset: the host is up but nothing listens on %s (for 9090: the Zoom Rooms app is not running or not ready), or a firewall that rejects with a forged reset stands in between (pathcheck names the hop that sent it).", addr, port)
+		why := "nothing listens on " + port
+		if det.Port == 9090 {
+			why = "nothing listens on 9090: the Zoom Rooms app is not running or not ready"
+		}
+		return fmt.Sprintf("%s answered with a TCP reset: the host is up but %s; or a firewall that rejects with a forged reset stands in between (pathcheck names the hop that sent it).", addr, why)
 	case ReasonAdminProhibited:
 		return fmt.Sprintf("%s rejected TCP %s to %s with %s (administratively prohibited): an ACL or firewall on %s refuses this traffic; ask for a permit from this subnet to %s TCP %d on that device.", by, port, addr, det.ICMP, by, addr, det.Port)
 	case ReasonPortUnreach:
