@@ -189,10 +189,7 @@ func TestScheduleResultsOnMetrics(t *testing.T) {
 
 func TestProfileSchedules(t *testing.T) {
 	open := probetest.Open(t)
-	closed, err := probetest.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	closed := probetest.Closed(t)
 	profile := filepath.Join(t.TempDir(), "campus.yaml")
 	os.WriteFile(profile, []byte(fmt.Sprintf(`version: 1
 name: lab

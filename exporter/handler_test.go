@@ -85,10 +85,7 @@ func metricLines(body string, names ...string) []string {
 
 func TestTCPOnLoopback(t *testing.T) {
 	open := probetest.Open(t)
-	closed, err := probetest.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	closed := probetest.Closed(t)
 	h := newLoopbackExporter(t, nil).Handler()
 	tests := []struct {
 		name   string

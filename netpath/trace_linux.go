@@ -27,6 +27,8 @@ type recvErrProbe struct {
 	port  uint16
 	local netip.Addr // the socket's own address, once bound
 	early *Hop       // set when connect ended at once
+	// queued holds error-queue entries already drained while waiting.
+	queued []sockerr.Error
 }
 
 // startTTLProbe opens a TCP socket with the TTL (hop limit) and the error
@@ -82,38 +84,35 @@ func (p *recvErrProbe) wait(ctx context.Context, deadline time.Time) Hop {
 	if p.early != nil {
 		return *p.early
 	}
-	stop := context.AfterFunc(ctx, func() { _ = p.f.SetWriteDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if err := p.f.SetWriteDeadline(deadline); err != nil {
-		return *localErrorHop(p.ttl, err)
-	}
-	var soErr int
-	werr := p.rc.Write(func(fd uintptr) bool {
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-		if n, _ := unix.Poll(pfd, 0); n == 0 {
-			return false // still connecting: wait for the poller
-		}
-		soErr, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
-		return true
-	})
+	c := sockerr.WaitConnect(ctx, p.f, p.rc, deadline)
 	switch {
-	case werr != nil && ctx.Err() != nil:
+	case c.Canceled:
 		return Hop{TTL: p.ttl, Reply: ReplyNone, cancelled: true}
-	case werr != nil:
+	case c.TimedOut:
 		return Hop{TTL: p.ttl, Reply: ReplyNone}
-	case soErr == 0:
+	case c.Connected:
 		return Hop{TTL: p.ttl, Reply: ReplySynAck, RTTMS: rttMS(time.Since(p.t0))}
+	case c.Errno == 0:
+		// An ICMP error queued while connect() held the socket (a soft
+		// error to the kernel): time exceeded or a reject, all the same.
+		if e, ok := sockerr.LastICMP(c.Queued); ok {
+			if h, ok := icmpHop(p.ttl, e, time.Since(p.t0), p.local); ok {
+				return h
+			}
+		}
+		return Hop{TTL: p.ttl, Reply: ReplyNone}
 	}
-	return p.failed(unix.Errno(soErr), false)
+	p.queued = c.Queued
+	return p.failed(c.Errno, false)
 }
 
 // failed classifies a connect that ended with err: an ICMP error in the
 // queue names the hop; otherwise the errno says what it can.
 func (p *recvErrProbe) failed(err error, sync bool) Hop {
 	rtt := time.Since(p.t0)
-	var errs []sockerr.Error
+	errs := p.queued
 	if p.rc != nil {
-		errs = sockerr.Read(p.rc)
+		errs = append(errs, sockerr.Read(p.rc)...)
 	}
 	if e, ok := sockerr.LastICMP(errs); ok {
 		if h, ok := icmpHop(p.ttl, e, rtt, p.local); ok {

@@ -84,37 +84,32 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	case !errors.Is(err, unix.EINPROGRESS):
 		return syncFailure(rc, err, time.Since(t0))
 	}
-	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if err := f.SetWriteDeadline(deadline); err != nil {
-		return attempt{err: err}
-	}
-	var soErr int
-	werr := rc.Write(func(fd uintptr) bool {
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-		if n, _ := unix.Poll(pfd, 0); n == 0 {
-			return false // still connecting: wait for the poller
-		}
-		soErr, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
-		return true
-	})
+	c := sockerr.WaitConnect(ctx, f, rc, deadline)
 	rtt := time.Since(t0)
-	if werr != nil {
-		if ctx.Err() != nil {
-			return attempt{err: ctx.Err()}
+	switch {
+	case c.Canceled:
+		return attempt{err: ctx.Err()}
+	case c.TimedOut:
+		return attempt{out: reasonOutcome(ReasonNoResponse)}
+	case c.Connected:
+		return attempt{out: reasonOutcome(ReasonSynAck), rtt: rtt}
+	case c.Errno == 0:
+		// An ICMP error queued while connect() held the socket: the kernel
+		// kept retrying, but the message is the answer.
+		if m := icmpOf(c.Queued); m != nil {
+			if out, ok := classifyICMP(*m); ok {
+				return attempt{out: out, icmp: m}
+			}
 		}
 		return attempt{out: reasonOutcome(ReasonNoResponse)}
 	}
-	if soErr == 0 {
-		return attempt{out: reasonOutcome(ReasonSynAck), rtt: rtt}
-	}
-	return asyncFailure(rc, unix.Errno(soErr), rtt)
+	return asyncFailure(rc, c.Errno, rtt, c.Queued)
 }
 
 // asyncFailure classifies a connect that failed after the SYN left: an ICMP
 // error in the queue wins over the bare errno.
-func asyncFailure(rc syscall.RawConn, errno unix.Errno, rtt time.Duration) attempt {
-	if m := readErrQueue(rc); m != nil {
+func asyncFailure(rc syscall.RawConn, errno unix.Errno, rtt time.Duration, queued []sockerr.Error) attempt {
+	if m := icmpOf(append(queued, sockerr.Read(rc)...)); m != nil {
 		if out, ok := classifyICMP(*m); ok {
 			return attempt{out: out, icmp: m}
 		}
@@ -137,15 +132,15 @@ func syncFailure(rc syscall.RawConn, err error, rtt time.Duration) attempt {
 	if !errors.As(err, &errno) {
 		return attempt{err: err}
 	}
-	a := asyncFailure(rc, errno, rtt)
+	a := asyncFailure(rc, errno, rtt, nil)
 	a.syncErr = a.icmp == nil
 	return a
 }
 
-// readErrQueue drains the socket error queue and returns the last ICMP or
-// ICMPv6 error with its sender.
-func readErrQueue(rc syscall.RawConn) *ICMP {
-	e, ok := sockerr.LastICMP(sockerr.Read(rc))
+// icmpOf returns the last ICMP or ICMPv6 error of a drained error queue,
+// with its sender.
+func icmpOf(errs []sockerr.Error) *ICMP {
+	e, ok := sockerr.LastICMP(errs)
 	if !ok {
 		return nil
 	}

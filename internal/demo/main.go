@@ -245,10 +245,11 @@ func loopbackDemo(ctx context.Context, bin string) int {
 		fail(err)
 	}
 	defer closeSilent()
-	closed, err := probetest.FreePort()
+	closed, closeClosed, err := probetest.StartClosed()
 	if err != nil {
 		fail(err)
 	}
+	defer closeClosed()
 	s := section{
 		title: "portcheck on loopback",
 		legend: [][2]string{

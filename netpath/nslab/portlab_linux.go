@@ -1,9 +1,11 @@
 package nslab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -28,7 +30,7 @@ func NewPortLab() (*PortLab, error) {
 		return nil, err
 	}
 	p := newPortLabFields(lab)
-	steps := []func() error{p.addNamespaces, p.wire, p.route, p.configureRouter, p.configureFarm, p.listen}
+	steps := []func() error{p.addNamespaces, p.wire, p.route, p.configureRouter, p.configureFarm, p.listen, p.warm}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			p.Close()
@@ -151,6 +153,28 @@ func (p *PortLab) listen() error {
 		return err
 	}
 	return p.serve(p.Farm, "0.0.0.0:"+port)
+}
+
+// warmWait bounds the warm-up connections.
+const warmWait = 3 * time.Second
+
+// warm connects once from Client to the first sweep address and to Open, so
+// every neighbour (ARP/ND) entry on those paths is resolved before a test
+// runs: the first burst of a sweep would otherwise queue on an unresolved
+// neighbour, whose queue holds only about 200 SYNs, and the rest would be
+// lost and answered only by the retransmission a second later.
+func (p *PortLab) warm() error {
+	ctx, cancel := context.WithTimeout(context.Background(), warmWait)
+	defer cancel()
+	first := netip.MustParsePrefix(sweepCIDR).Addr().String()
+	for _, a := range []string{first, roomOpen, roomOpen6} {
+		c, err := p.Client.Dial(ctx, "tcp", net.JoinHostPort(a, strconv.Itoa(labPort)))
+		if err != nil {
+			return fmt.Errorf("warming the path to %s: %w", a, err)
+		}
+		c.Close()
+	}
+	return nil
 }
 
 // serve listens on addr in ns and accepts and closes connections until the

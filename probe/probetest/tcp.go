@@ -28,15 +28,12 @@ func StartOpen() (netip.AddrPort, func(), error) {
 	return netip.MustParseAddrPort(ln.Addr().String()), func() { ln.Close() }, nil
 }
 
-// FreePort returns a loopback port that nobody listens on: a SYN gets a
-// RST.
-func FreePort() (netip.AddrPort, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return netip.AddrPort{}, err
-	}
-	defer ln.Close()
-	return netip.MustParseAddrPort(ln.Addr().String()), nil
+// StartClosed returns a loopback port that nobody listens on, so a SYN
+// gets a RST. The port stays bound (without listening) until cleanup, so no
+// other test can take it in the meantime and turn it open.
+func StartClosed() (netip.AddrPort, func(), error) {
+	closeFn, ap, err := boundSocket()
+	return ap, closeFn, err
 }
 
 // StartSilent returns a loopback port whose SYNs are dropped without an
@@ -62,15 +59,8 @@ func Open(tb testing.TB) netip.AddrPort { return must(tb)(StartOpen()) }
 // Silent is StartSilent for tests.
 func Silent(tb testing.TB) netip.AddrPort { return must(tb)(StartSilent()) }
 
-// Closed is FreePort for tests.
-func Closed(tb testing.TB) netip.AddrPort {
-	tb.Helper()
-	ap, err := FreePort()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ap
-}
+// Closed is StartClosed for tests.
+func Closed(tb testing.TB) netip.AddrPort { return must(tb)(StartClosed()) }
 
 func must(tb testing.TB) func(netip.AddrPort, func(), error) netip.AddrPort {
 	tb.Helper()

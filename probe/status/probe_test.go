@@ -106,10 +106,7 @@ func TestRunJunkIsUnknownInTime(t *testing.T) {
 }
 
 func TestRunRefusedIsConnectFailure(t *testing.T) {
-	ap, err := probetest.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ap := probetest.Closed(t)
 	res, _, _ := run(t, Config{URL: "http://" + ap.String() + statustest.Path, FallbackURL: NoFallback, Timeout: junkTimeout})
 	if deref(res.Failure) != probe.FailureConnectionRefused || deref(res.Operation) != probe.OpConnect || res.Observed != StateUnknown {
 		t.Errorf("got %s %s %s; hint %q", res.Observed, deref(res.Failure), deref(res.Operation), res.Hint)
