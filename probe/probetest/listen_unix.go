@@ -28,7 +28,7 @@ func boundSocket() (func(), netip.AddrPort, error) {
 
 // bind makes a TCP socket bound to a free port of 127.0.0.1.
 func bind() (func(), netip.AddrPort, int, error) {
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		return nil, netip.AddrPort{}, 0, err
 	}
