@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/report"
@@ -23,48 +23,25 @@ import (
 )
 
 func execute(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	t := Tool()
-	t.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
-	code = cli.Execute(t, args, &out, &errb)
-	return code, out.String(), errb.String()
+	return clitest.Execute(Tool(), args...)
 }
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"bad address", []string{"10.0.0.300"}, `invalid address "10.0.0.300"`},
-		{"zero max hops", []string{"--max-hops", "0", "10.0.0.1"}, "--max-hops must be 1-255, got 0"},
-		{"too many max hops", []string{"--max-hops", "300", "10.0.0.1"}, "--max-hops must be 1-255, got 300"},
-		{"bad timeout", []string{"--timeout", "banana", "10.0.0.1"}, `invalid argument "banana"`},
-		{"negative timeout", []string{"--timeout", "-1s", "10.0.0.1"}, "must be positive"},
-		{"port zero", []string{"--port", "0", "10.0.0.1"}, "--port must be 1-65535"},
-		{"port too big", []string{"--port", "70000", "10.0.0.1"}, `invalid argument "70000"`},
-		{"no room", []string{}, "no room"},
-		{"a CIDR", []string{"10.0.0.0/24"}, "one room at a time"},
-		{"a range", []string{"10.0.0.1-20"}, "one room at a time"},
-		{"bad hostname", []string{"-room-.example"}, "unknown shorthand flag"},
-		{"bad format", []string{"-o", "yaml", "10.0.0.1"}, `unknown output format "yaml"`},
-		{"unknown flag", []string{"--hops", "3", "10.0.0.1"}, "unknown flag"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := execute(tt.args...)
-			if code != report.ExitUsage {
-				t.Errorf("exit = %d, want 2", code)
-			}
-			if out != "" {
-				t.Errorf("stdout not empty: %q", out)
-			}
-			lines := strings.Split(strings.TrimSpace(errs), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) || !strings.HasPrefix(lines[0], "pathcheck: ") {
-				t.Errorf("stderr = %q, want one line containing %q", errs, tt.want)
-			}
-		})
-	}
+	clitest.ExpectUsage(t, Tool, []clitest.UsageCase{
+		{Name: "bad address", Args: []string{"10.0.0.300"}, Want: `invalid address "10.0.0.300"`},
+		{Name: "zero max hops", Args: []string{"--max-hops", "0", "10.0.0.1"}, Want: "--max-hops must be 1-255, got 0"},
+		{Name: "too many max hops", Args: []string{"--max-hops", "300", "10.0.0.1"}, Want: "--max-hops must be 1-255, got 300"},
+		{Name: "bad timeout", Args: []string{"--timeout", "banana", "10.0.0.1"}, Want: `invalid argument "banana"`},
+		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "10.0.0.1"}, Want: "must be positive"},
+		{Name: "port zero", Args: []string{"--port", "0", "10.0.0.1"}, Want: "--port must be 1-65535"},
+		{Name: "port too big", Args: []string{"--port", "70000", "10.0.0.1"}, Want: `invalid argument "70000"`},
+		{Name: "no room", Args: []string{}, Want: "no room"},
+		{Name: "a CIDR", Args: []string{"10.0.0.0/24"}, Want: "one room at a time"},
+		{Name: "a range", Args: []string{"10.0.0.1-20"}, Want: "one room at a time"},
+		{Name: "bad hostname", Args: []string{"-room-.example"}, Want: "unknown shorthand flag"},
+		{Name: "bad format", Args: []string{"-o", "yaml", "10.0.0.1"}, Want: `unknown output format "yaml"`},
+		{Name: "unknown flag", Args: []string{"--hops", "3", "10.0.0.1"}, Want: "unknown flag"},
+	})
 }
 
 func TestHelpDocumentsFlagsAndVocabulary(t *testing.T) {

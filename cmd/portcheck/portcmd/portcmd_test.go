@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
@@ -28,47 +29,24 @@ func noDNS(_ context.Context, host string) ([]netip.Addr, error) {
 }
 
 func execute(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	t := newTool(noDNS)
-	t.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
-	code = cli.Execute(t, args, &out, &errb)
-	return code, out.String(), errb.String()
+	return clitest.Execute(newTool(noDNS), args...)
 }
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"bad address", []string{"10.0.0.300"}, `invalid address "10.0.0.300"`},
-		{"bad port", []string{"-p", "70000", "127.0.0.1"}, `invalid port "70000"`},
-		{"huge sweep", []string{"10.0.0.0/4"}, "even with --force"},
-		{"above max-targets", []string{"10.0.0.0/15"}, "add --force"},
-		{"bad timeout", []string{"--timeout", "banana", "127.0.0.1"}, `invalid argument "banana"`},
-		{"negative timeout", []string{"--timeout", "-1s", "127.0.0.1"}, "must be positive"},
-		{"no targets", []string{}, "no targets"},
-		{"bad format", []string{"-o", "yaml", "127.0.0.1"}, `unknown output format "yaml"`},
-		{"bad expect", []string{"--expect", "maybe", "127.0.0.1"}, "--expect"},
-		{"zero attempts", []string{"--attempts", "0", "127.0.0.1"}, "--attempts"},
-		{"missing file", []string{"--targets-file", "/nonexistent/x"}, "--targets-file"},
-		{"unknown flag", []string{"--colour", "127.0.0.1"}, "unknown flag"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := execute(tt.args...)
-			if code != report.ExitUsage {
-				t.Errorf("exit = %d, want 2", code)
-			}
-			if out != "" {
-				t.Errorf("stdout not empty: %q", out)
-			}
-			lines := strings.Split(strings.TrimSpace(errs), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) || !strings.HasPrefix(lines[0], "portcheck: ") {
-				t.Errorf("stderr = %q, want one line containing %q", errs, tt.want)
-			}
-		})
-	}
+	clitest.ExpectUsage(t, func() cli.Tool { return newTool(noDNS) }, []clitest.UsageCase{
+		{Name: "bad address", Args: []string{"10.0.0.300"}, Want: `invalid address "10.0.0.300"`},
+		{Name: "bad port", Args: []string{"-p", "70000", "127.0.0.1"}, Want: `invalid port "70000"`},
+		{Name: "huge sweep", Args: []string{"10.0.0.0/4"}, Want: "even with --force"},
+		{Name: "above max-targets", Args: []string{"10.0.0.0/15"}, Want: "add --force"},
+		{Name: "bad timeout", Args: []string{"--timeout", "banana", "127.0.0.1"}, Want: `invalid argument "banana"`},
+		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "127.0.0.1"}, Want: "must be positive"},
+		{Name: "no targets", Args: []string{}, Want: "no targets"},
+		{Name: "bad format", Args: []string{"-o", "yaml", "127.0.0.1"}, Want: `unknown output format "yaml"`},
+		{Name: "bad expect", Args: []string{"--expect", "maybe", "127.0.0.1"}, Want: "--expect"},
+		{Name: "zero attempts", Args: []string{"--attempts", "0", "127.0.0.1"}, Want: "--attempts"},
+		{Name: "missing file", Args: []string{"--targets-file", "/nonexistent/x"}, Want: "--targets-file"},
+		{Name: "unknown flag", Args: []string{"--colour", "127.0.0.1"}, Want: "unknown flag"},
+	})
 }
 
 func TestLoopbackJSONMatchesSchema(t *testing.T) {

@@ -1,23 +1,18 @@
 package statuscmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/probe/status/statustest"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
 
 func execute(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	t := Tool()
-	t.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
-	code = cli.Execute(t, args, &out, &errb)
-	return code, out.String(), errb.String()
+	return clitest.Execute(Tool(), args...)
 }
 
 func TestExitCodesAndSchema(t *testing.T) {
