@@ -17,8 +17,5 @@ func PlatformLimits() []string {
 		runtime.GOOS + ": ICMP errors are not read from a socket error queue (no IP_RECVERR); an ICMP reject, a host-unreachable and a silent drop are told apart only as far as the errno allows, without the reporting router's address",
 		runtime.GOOS + ": route type (unreachable/prohibit/blackhole) and neighbour state are not read",
 	}
-	if runtime.GOOS == "windows" {
-		l = append(l, "windows: the system resolver list is not read")
-	}
 	return l
 }

@@ -3,20 +3,23 @@
 package probe
 
 import (
-	"errors"
+	"fmt"
+	"net/netip"
 	"os"
+
+	"github.com/roompath/roompath/netpath"
 )
 
 // ResolvConf is empty on Windows: resolvers live in the adapter
-// configuration, which this build does not read.
+// configuration (GetAdaptersAddresses).
 const ResolvConf = ""
 
 // ReadSystemDNS reads path when one is given (a resolv.conf-style file);
-// without one it says that the system configuration cannot be read here,
-// so the caller must ask for --resolver.
+// without one it reads the adapters' DNS servers and connection-specific
+// suffixes, as Windows' resolver uses them.
 func ReadSystemDNS(path string) (SystemDNS, error) {
 	if path == "" {
-		return SystemDNS{}, errors.New("cannot read the system resolver configuration on windows: pass --resolver ADDR")
+		return readAdapters()
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -24,4 +27,18 @@ func ReadSystemDNS(path string) (SystemDNS, error) {
 	}
 	defer f.Close()
 	return ParseResolvConf(f, path)
+}
+
+// readAdapters builds the system configuration from the adapters that are
+// up and have a gateway.
+func readAdapters() (SystemDNS, error) {
+	servers, suffixes, err := netpath.WindowsDNS()
+	if err != nil {
+		return SystemDNS{}, fmt.Errorf("reading the adapters' DNS configuration: %w (pass --resolver ADDR)", err)
+	}
+	sys := SystemDNS{Source: "GetAdaptersAddresses"}
+	for _, a := range servers {
+		sys.Servers = append(sys.Servers, DNSServer{Addr: netip.AddrPortFrom(a, 53), Role: RoleSystem, Search: suffixes, Ndots: defaultNdots})
+	}
+	return sys, nil
 }
