@@ -296,6 +296,8 @@ func tcpHint(res report.Result, det *TCPDetail, timeout time.Duration) string {
 		return fmt.Sprintf("%s reports network unreachable: it has no route to %s's subnet; add the route (or fix the redistribution) on %s or upstream.", dash(by), addr, dash(by))
 	case ReasonTTLExceeded:
 		return fmt.Sprintf("The SYN to %s expired in transit (reported by %s): a routing loop between routers on the path.", addr, dash(by))
+	case ReasonParameterProblem:
+		return fmt.Sprintf("%s answered the SYN to %s with an ICMP parameter problem: a device on the path could not parse the packet (odd IP options, a broken middlebox).", dash(by), addr)
 	case ReasonNoRoute:
 		return fmt.Sprintf("This host's routing table has no usable route to %s (route type %s): fix the local route, the VPN's split-tunnel list, or the interface addressing before testing further.", addr, det.RouteType)
 	case ReasonLocalPolicy:

@@ -1,6 +1,10 @@
 package probe
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/roompath/roompath/netpath"
+)
 
 // TCP observed states (DESIGN.md).
 const (
@@ -24,6 +28,9 @@ const (
 	ReasonNoRoute         = "no_route"
 	ReasonLocalPolicy     = "local_policy"
 	ReasonTTLExceeded     = "ttl_exceeded"
+	// ReasonParameterProblem is an ICMP parameter problem (IPv4 type 12,
+	// ICMPv6 type 4): a device on the path could not parse the SYN.
+	ReasonParameterProblem = "parameter_problem"
 )
 
 // ICMP describes an ICMP or ICMPv6 error read from a socket's error queue.
@@ -50,60 +57,20 @@ type outcome struct {
 	observed, reason, failure string
 }
 
-// classifyICMP maps an ICMP error ending a connect to its outcome. ok is
-// false for messages that do not end a connect (e.g. fragmentation needed).
+// classifyICMP maps an ICMP error ending a connect to its outcome, with
+// the one ICMP table of the code base (netpath.ClassifyICMP, which the
+// trace uses too). ok is false for messages that do not end a connect
+// (fragmentation needed, packet too big).
 func classifyICMP(m ICMP) (outcome, bool) {
-	var reason string
-	var ok bool
-	if m.V6 {
-		reason, ok = icmp6Reason(m.Type, m.Code)
-	} else {
-		reason, ok = icmp4Reason(m.Type, m.Code)
-	}
+	reply, kind, ok := netpath.ClassifyICMP(m.V6, m.Type, m.Code)
 	if !ok {
 		return outcome{}, false
 	}
-	return reasonOutcome(reason), true
-}
-
-func icmp4Reason(typ, code uint8) (string, bool) {
-	switch typ {
-	case 3: // destination unreachable
-		switch code {
-		case 0, 6, 11:
-			return ReasonNetUnreach, true
-		case 1, 7, 12:
-			return ReasonHostUnreach, true
-		case 2, 3:
-			return ReasonPortUnreach, true
-		case 9, 10, 13, 14, 15:
-			return ReasonAdminProhibited, true
-		case 5, 8:
-			return ReasonHostUnreach, true
-		}
-	case 11: // time exceeded: a routing loop, since the SYN left with a full TTL
-		return ReasonTTLExceeded, true
+	if reply == netpath.ReplyTimeExceeded {
+		// The SYN left with a full TTL: time exceeded means a routing loop.
+		return reasonOutcome(ReasonTTLExceeded), true
 	}
-	return "", false
-}
-
-func icmp6Reason(typ, code uint8) (string, bool) {
-	switch typ {
-	case 1: // destination unreachable
-		switch code {
-		case 0, 2:
-			return ReasonNetUnreach, true
-		case 1, 5, 6:
-			return ReasonAdminProhibited, true
-		case 3:
-			return ReasonHostUnreach, true
-		case 4:
-			return ReasonPortUnreach, true
-		}
-	case 3: // time exceeded
-		return ReasonTTLExceeded, true
-	}
-	return "", false
+	return reasonOutcome(kind), true
 }
 
 // reasonOutcome gives the observed state and failure string of a reason.
@@ -119,7 +86,7 @@ func reasonOutcome(reason string) outcome {
 		return outcome{TCPFiltered, reason, FailureHostUnreachable}
 	case ReasonPortUnreach:
 		return outcome{TCPFiltered, reason, FailureConnectionRefused}
-	case ReasonHostUnreach, ReasonTTLExceeded:
+	case ReasonHostUnreach, ReasonTTLExceeded, ReasonParameterProblem:
 		return outcome{TCPUnreachable, reason, FailureHostUnreachable}
 	case ReasonNetUnreach:
 		return outcome{TCPUnreachable, reason, FailureNetworkUnreachable}

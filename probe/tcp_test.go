@@ -38,6 +38,8 @@ func TestClassifyICMP(t *testing.T) {
 		{"v6 port unreachable", ICMP{V6: true, Type: 1, Code: 4}, outcome{TCPFiltered, ReasonPortUnreach, FailureConnectionRefused}, true},
 		{"v6 reject route", ICMP{V6: true, Type: 1, Code: 6}, outcome{TCPFiltered, ReasonAdminProhibited, FailureHostUnreachable}, true},
 		{"v6 packet too big is not final", ICMP{V6: true, Type: 2}, outcome{}, false},
+		{"v4 parameter problem", ICMP{Type: 12}, outcome{TCPUnreachable, ReasonParameterProblem, FailureHostUnreachable}, true},
+		{"v6 time exceeded", ICMP{V6: true, Type: 3}, outcome{TCPUnreachable, ReasonTTLExceeded, FailureHostUnreachable}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
