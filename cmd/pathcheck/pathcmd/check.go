@@ -35,23 +35,9 @@ type Config struct {
 	NoRaw bool
 }
 
-// Target is one room to check.
-type Target struct {
-	Addr netip.Addr
-	// Port is the port traced; zero means DefaultPort.
-	Port uint16
-	// Name is what the user wrote (a hostname), or empty for an address.
-	Name string
-}
-
-// String renders the target as the user would write it.
-func (t Target) String() string {
-	ap := netip.AddrPortFrom(t.Addr, t.Port).String()
-	if t.Name != "" && t.Name != t.Addr.String() {
-		return t.Name + " (" + ap + ")"
-	}
-	return ap
-}
+// Target is one room to check: the TCP probe's target (a zero Port means
+// DefaultPort here).
+type Target = probe.TCPTarget
 
 // Checker runs path checks. Build it with NewChecker.
 type Checker struct {
