@@ -23,13 +23,19 @@ test: ## run every test (namespace-lab tests need root; elsewhere they skip and 
 demo: build ## build the namespace lab, diagnose every fault it stages, tear it down
 	$(GO) run ./internal/demo
 
-lint: ## gofmt, go vet, staticcheck
+lint: ## gofmt, go mod tidy, the import rule (nothing outside cmd/ imports cmd/), sizes, go vet, staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
+	@mod=$$($(GO) list -m) && pkgs=$$($(GO) list -test -f '{{.ImportPath}} {{join .Imports " "}}' ./...) || exit 1; \
+	  bad=$$(echo "$$pkgs" | awk -v cmd="$$mod/cmd/" '{ sub(/\.test$$/, "", $$1) } index($$1, cmd) != 1 { \
+	    for (i = 2; i <= NF; i++) if (index($$i, cmd) == 1) print $$1 " imports " $$i ": nothing outside cmd/ may import cmd/" }' | sort -u); \
+	  if [ -n "$$bad" ]; then echo "$$bad"; exit 1; fi
+	@scripts/lint-size.sh
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 bench: build ## Go benchmarks, then portcheck beside nmap on a /20 sweep in the lab (root)
-	$(GO) test -run '^$$' -bench . -benchmem ./probe/ ./report/ ./internal/targets/
+	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./report/ ./internal/targets/
 	$(GO) run ./internal/benchsweep
 
 compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, blackbox_exporter (root for the lab ones)

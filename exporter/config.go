@@ -1,14 +1,12 @@
 package exporter
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
+	"github.com/roompath/roompath/internal/strictyaml"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -151,40 +149,20 @@ const maxConfig = 1 << 20
 
 // LoadConfig reads and checks a configuration file.
 func LoadConfig(path string) (*Config, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	c, err := ParseConfig(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
-
-// ParseConfig decodes a configuration strictly: unknown keys are errors
-// that name their line. Values are checked when the exporter is built.
-func ParseConfig(r io.Reader) (*Config, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxConfig+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxConfig {
-		return nil, fmt.Errorf("configuration larger than %d KiB", maxConfig>>10)
-	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, oneLine(err)
+	if err := strictyaml.Load(path, maxConfig, "configuration", &c); err != nil && !errors.Is(err, strictyaml.ErrEmpty) {
+		return nil, err
 	}
 	return &c, nil
 }
 
-// oneLine folds yaml's multi-line errors into one line.
-func oneLine(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	return errors.New(strings.Join(strings.Fields(msg), " "))
+// ParseConfig decodes a configuration strictly: unknown keys are errors
+// that name their line; an empty one is the zero Config. Values are
+// checked when the exporter is built.
+func ParseConfig(r io.Reader) (*Config, error) {
+	var c Config
+	if err := strictyaml.Decode(r, maxConfig, "configuration", &c); err != nil && !errors.Is(err, strictyaml.ErrEmpty) {
+		return nil, err
+	}
+	return &c, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/roompath/roompath/probe/probetest"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 const sampleConfig = `
@@ -152,9 +153,9 @@ func TestLabels(t *testing.T) {
 			t.Errorf("Label(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	str := func(s string) *string { return &s }
+	str := func(s vocab.Failure) *vocab.Failure { return &s }
 	fails := []struct {
-		in   *string
+		in   *vocab.Failure
 		want string
 	}{
 		{nil, ""}, {str("connection_refused"), "connection_refused"},

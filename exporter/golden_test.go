@@ -13,9 +13,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/pathprobe"
+	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/probe/status"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -51,27 +53,27 @@ func fakeOutcomes() map[string]Outcome {
 		}}},
 		"tcp-filtered.test": {Results: []report.Result{
 			{ID: "tcp/10.10.5.24:9090", Check: "tcp", Status: report.StatusFail, Observed: "filtered", Reason: "admin_prohibited",
-				Failure: report.Str("host_unreachable"), Detail: &probe.TCPDetail{Address: "fd00::24", Port: 9090}},
+				Failure: report.Str(vocab.Failure("host_unreachable")), Detail: &probe.TCPDetail{Address: "fd00::24", Port: 9090}},
 			{ID: "tcp/10.10.5.25:9090", Check: "tcp", Status: report.StatusError, Observed: "not_run",
-				Failure: report.Str("unknown_failure: too many open files")},
+				Failure: report.Str(vocab.Failure("unknown_failure: too many open files"))},
 		}},
 		"dns-bogon.test": {Results: []report.Result{
 			{Check: "dns", Status: report.StatusPass, Observed: "ok", RTTMS: report.Float(3.5)},
-			{Check: "dns", Status: report.StatusFail, Observed: "bogon", Reason: "private", Failure: report.Str("dns_bogon_error"), RTTMS: report.Float(7)},
-			{Check: "dns", Status: report.StatusFail, Observed: "bogon", Reason: "private", Failure: report.Str("dns_bogon_error")},
+			{Check: "dns", Status: report.StatusFail, Observed: "bogon", Reason: "private", Failure: report.Str(vocab.Failure("dns_bogon_error")), RTTMS: report.Float(7)},
+			{Check: "dns", Status: report.StatusFail, Observed: "bogon", Reason: "private", Failure: report.Str(vocab.Failure("dns_bogon_error"))},
 			{Check: "dns", Status: report.StatusWarn, Observed: "Weird Value!", Reason: "x"},
 		}},
 		"tls-intercepted.test": {Results: []report.Result{{
-			Check: "tls", Status: report.StatusFail, Observed: "intercepted", Reason: "unknown_issuer", Failure: report.Str("ssl_unknown_authority"), RTTMS: report.Float(21),
-			Detail: map[string]any{"tls_version": "TLS 1.3", "chain": []map[string]any{{"not_after": expiry}, {"not_after": expiry.AddDate(5, 0, 0)}}},
+			Check: "tls", Status: report.StatusFail, Observed: "intercepted", Reason: "unknown_issuer", Failure: report.Str(vocab.Failure("ssl_unknown_authority")), RTTMS: report.Float(21),
+			Detail: &proxyprobe.TLSDetail{Version: "TLS 1.3", Chain: []proxyprobe.CertJSON{{NotAfter: expiry}, {NotAfter: expiry.AddDate(5, 0, 0)}}},
 		}}},
 		"status-outage.test": {Results: []report.Result{{
 			Check: "status", Status: report.StatusFail, Observed: "outage", Reason: "component",
 			Detail: &status.Detail{Page: &status.Page{ID: "p"}, Components: []status.ComponentState{{Name: "Zoom Rooms", Status: "major_outage"}}, Incidents: []status.IncidentState{}},
 		}}},
 		"path-dropped.test": {Results: []report.Result{{
-			Check: "path", Status: report.StatusFail, Observed: "dropped", Reason: "no_response", Failure: report.Str("generic_timeout_error"),
-			Detail: &pathcmd.Detail{Address: "10.10.5.23", Port: 9090, LastHop: report.Str("10.0.30.2"), LastHopTTL: intp(2)},
+			Check: "path", Status: report.StatusFail, Observed: "dropped", Reason: "no_response", Failure: report.Str(vocab.Failure("generic_timeout_error")),
+			Detail: &pathprobe.Detail{Address: "10.10.5.23", Port: 9090, LastHop: report.Str("10.0.30.2"), LastHopTTL: intp(2)},
 		}}},
 		"empty.test": {},
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -74,10 +75,21 @@ func validName(s string) bool {
 	return len(s) <= 253
 }
 
-// notRun is the result of a check that could not be attempted.
-func notRun(check, id, target string, err error) report.Result {
+// notRun is the result of a check that could not be attempted; its
+// operation names the check.
+func notRun(check vocab.Check, id, target string, err error) report.Result {
 	return report.Result{
 		ID: id, Check: check, Target: target, Status: report.StatusError, Observed: "not_run",
-		Failure: report.Str(probe.Classify(err)), Operation: report.Str(check),
+		Failure: report.Str(probe.Classify(err)), Operation: report.Str(vocab.Operation(check)),
 	}
+}
+
+// runOne runs a probe that emits one result (seq 0) and returns it as an
+// outcome's results.
+func runOne(ctx context.Context, p interface {
+	Run(context.Context, report.Emit)
+}) []report.Result {
+	var rs []report.Result
+	p.Run(ctx, func(_ int, r report.Result) { rs = append(rs, r) })
+	return rs
 }

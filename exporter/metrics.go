@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -17,7 +17,7 @@ var statuses = []report.Status{report.StatusPass, report.StatusFail, report.Stat
 
 // phaseOf names the phase a check's RTT measures, for
 // probe_<check>_duration_seconds{phase}.
-var phaseOf = map[string]string{"tcp": "connect", "dns": "request", "tls": "handshake"}
+var phaseOf = map[vocab.Check]string{vocab.CheckTCP: "connect", vocab.CheckDNS: "request", vocab.CheckTLS: "handshake"}
 
 // descs are the descriptors of one probe's metrics; extra label names are
 // appended to every metric (the schedules' schedule, module and target).
@@ -29,7 +29,7 @@ type descs struct {
 	certExpiry, tlsVersion             *prometheus.Desc
 	statusComponents, statusIncidents  *prometheus.Desc
 	pathHops, pathLastHop              *prometheus.Desc
-	phaseDescs                         map[string]*prometheus.Desc
+	phaseDescs                         map[vocab.Check]*prometheus.Desc
 }
 
 func newDescs(extra ...string) *descs {
@@ -52,7 +52,7 @@ func newDescs(extra ...string) *descs {
 	d.statusIncidents = mk("probe_statuspage_incidents", "Unresolved incidents on the status page.")
 	d.pathHops = mk("probe_path_hops", "Hops to the room when it answered, else to the last hop that answered.")
 	d.pathLastHop = mk("probe_path_last_hop_info", "The last address that answered the trace and its TTL (the room itself when reached).", "address", "ttl")
-	d.phaseDescs = map[string]*prometheus.Desc{"tcp": d.tcpPhase, "dns": d.dnsPhase, "tls": d.tlsPhase}
+	d.phaseDescs = map[vocab.Check]*prometheus.Desc{vocab.CheckTCP: d.tcpPhase, vocab.CheckDNS: d.dnsPhase, vocab.CheckTLS: d.tlsPhase}
 	return d
 }
 
@@ -114,13 +114,13 @@ func (d *descs) collectResults(e emitter, rs []report.Result) {
 
 // collectPhases sends the slowest round trip of each check that has one.
 func (d *descs) collectPhases(e emitter, rs []report.Result) {
-	worst := map[string]float64{}
+	worst := map[vocab.Check]float64{}
 	for _, r := range rs {
 		if r.RTTMS != nil && phaseOf[r.Check] != "" {
 			worst[r.Check] = max(worst[r.Check], *r.RTTMS/1000)
 		}
 	}
-	checks := make([]string, 0, len(worst))
+	checks := make([]vocab.Check, 0, len(worst))
 	for c := range worst {
 		checks = append(checks, c)
 	}
@@ -153,7 +153,8 @@ const maxLabelLen = 64
 // Label returns s when it is a vocabulary word (lower-case letters, digits
 // and underscores, at most 64), else "other": label values stay within the
 // closed vocabularies whatever a probe reports.
-func Label(s string) string {
+func Label[T ~string](v T) string {
+	s := string(v)
 	if len(s) > maxLabelLen || strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
 		return "other"
 	}
@@ -162,18 +163,18 @@ func Label(s string) string {
 
 // FailureLabel maps a failure string to its label: "" for none,
 // "unknown_failure" for any "unknown_failure: <text>", else Label.
-func FailureLabel(f *string) string {
+func FailureLabel(f *vocab.Failure) string {
 	switch {
 	case f == nil:
 		return ""
-	case strings.HasPrefix(*f, probe.FailureUnknownPrefix), *f == strings.TrimSuffix(probe.FailureUnknownPrefix, ": "):
+	case strings.HasPrefix(string(*f), vocab.UnknownPrefix), string(*f) == strings.TrimSuffix(vocab.UnknownPrefix, ": "):
 		return "unknown_failure"
 	}
 	return Label(*f)
 }
 
 // resultsOf returns the results of one check, in order.
-func resultsOf(rs []report.Result, check string) []report.Result {
+func resultsOf(rs []report.Result, check vocab.Check) []report.Result {
 	var out []report.Result
 	for _, r := range rs {
 		if r.Check == check {

@@ -1,20 +1,20 @@
 package exporter
 
 import (
-	"encoding/json"
 	"net/netip"
 	"strconv"
-	"time"
 
-	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/pathprobe"
+	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/probe/status"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
 // collectTCP sends probe_ip_protocol of the first TCP result's address.
 func collectTCP(d *descs, e emitter, rs []report.Result) {
-	for _, r := range resultsOf(rs, "tcp") {
+	for _, r := range resultsOf(rs, vocab.CheckTCP) {
 		det, ok := r.Detail.(*probe.TCPDetail)
 		if !ok {
 			continue
@@ -26,25 +26,15 @@ func collectTCP(d *descs, e emitter, rs []report.Result) {
 	}
 }
 
-// tlsEvidence is the part of the TLS check's documented JSON detail that
-// becomes metrics (docs/proxycheck.md).
-type tlsEvidence struct {
-	Version string `json:"tls_version"`
-	Chain   []struct {
-		NotAfter time.Time `json:"not_after"`
-	} `json:"chain"`
-}
-
 // tlsVersions are the version label values; anything else is "other".
 var tlsVersions = map[string]bool{"TLS 1.0": true, "TLS 1.1": true, "TLS 1.2": true, "TLS 1.3": true}
 
 // collectTLS sends the earliest expiry of the presented chain and the
 // negotiated version, as blackbox_exporter names them.
 func collectTLS(d *descs, e emitter, rs []report.Result) {
-	for _, r := range resultsOf(rs, "tls") {
-		var ev tlsEvidence
-		b, err := json.Marshal(r.Detail)
-		if err != nil || json.Unmarshal(b, &ev) != nil || len(ev.Chain) == 0 {
+	for _, r := range resultsOf(rs, vocab.CheckTLS) {
+		ev, ok := r.Detail.(*proxyprobe.TLSDetail)
+		if !ok || len(ev.Chain) == 0 {
 			continue
 		}
 		earliest := ev.Chain[0].NotAfter
@@ -65,7 +55,7 @@ func collectTLS(d *descs, e emitter, rs []report.Result) {
 
 // collectStatus sends the status page's counts, when it was read.
 func collectStatus(d *descs, e emitter, rs []report.Result) {
-	for _, r := range resultsOf(rs, status.CheckName) {
+	for _, r := range resultsOf(rs, vocab.CheckStatus) {
 		det, ok := r.Detail.(*status.Detail)
 		if !ok || det.Page == nil {
 			continue
@@ -78,8 +68,8 @@ func collectStatus(d *descs, e emitter, rs []report.Result) {
 
 // collectPath sends the hop count and the last hop that answered.
 func collectPath(d *descs, e emitter, rs []report.Result) {
-	for _, r := range resultsOf(rs, "path") {
-		det, ok := r.Detail.(*pathcmd.Detail)
+	for _, r := range resultsOf(rs, vocab.CheckPath) {
+		det, ok := r.Detail.(*pathprobe.Detail)
 		if !ok {
 			continue
 		}

@@ -3,9 +3,12 @@ package exporter
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
-	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/pathprobe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -43,8 +46,19 @@ func (m *pathModule) Plan(ctx context.Context, target string, allow *Allowlist) 
 				return Outcome{Results: []report.Result{m.tcp.unresolved(name, port, err)}, Lookup: lookup}
 			}
 		}
+		t := probe.TCPTarget{Addr: addrs[0], Port: port, Name: name}
 		timeout := max(perAttempt(ctx, 1)-pathReserve, 100*time.Millisecond)
-		c := pathcmd.NewChecker(pathcmd.Config{Timeout: timeout, MaxHops: m.maxHops})
-		return Outcome{Results: c.Run(ctx, pathcmd.Target{Addr: addrs[0], Port: port, Name: name}), Lookup: lookup}
+		return Outcome{Results: m.check(ctx, t, timeout), Lookup: lookup}
 	}, nil
+}
+
+// check runs the path check of t and returns its result.
+func (m *pathModule) check(ctx context.Context, t probe.TCPTarget, timeout time.Duration) []report.Result {
+	p, err := pathprobe.NewPath(pathprobe.PathConfig{Target: t, Timeout: timeout, MaxHops: m.maxHops})
+	if err != nil {
+		return []report.Result{notRun(vocab.CheckPath, "path/"+netip.AddrPortFrom(t.Addr, t.Port).String(), t.String(), err)}
+	}
+	var out []report.Result
+	p.Run(ctx, func(_ int, r report.Result) { out = append(out, r) })
+	return out
 }

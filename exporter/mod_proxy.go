@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -35,9 +36,12 @@ func (m *proxyModule) Plan(ctx context.Context, target string, allow *Allowlist)
 	return func(ctx context.Context) Outcome {
 		cfg, err := discoverProxy(ctx, m.cfg.Proxy, m.cfg.PAC, d)
 		if err != nil {
-			return Outcome{Results: []report.Result{notRun("proxy", "proxy/"+hp, hp, err)}}
+			return Outcome{Results: []report.Result{notRun(vocab.CheckProxy, "proxy/"+hp, hp, err)}}
 		}
-		c := proxyprobe.ProxyCheck{Target: hp, Config: cfg, Dialer: d, Timeout: perAttempt(ctx, 1)}
-		return Outcome{Results: []report.Result{proxyprobe.NewProxy(c).Run(ctx)}}
+		p, err := proxyprobe.NewProxy(proxyprobe.ProxyConfig{Target: hp, Settings: cfg, Dialer: d, Timeout: perAttempt(ctx, 1)})
+		if err != nil {
+			return Outcome{Results: []report.Result{notRun(vocab.CheckProxy, "proxy/"+hp, hp, err)}}
+		}
+		return Outcome{Results: runOne(ctx, p)}
 	}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/roompath/roompath/probe/status"
-	"github.com/roompath/roompath/report"
 )
 
 // statusModule reads a Statuspage summary: the configured page (with its
@@ -18,8 +17,8 @@ import (
 type statusModule struct {
 	cfg       StatusModule
 	transport http.RoundTripper
-	probe     *status.Probe // the configured page
-	host      string        // the configured page's host
+	probe     *status.Status // the configured page
+	host      string         // the configured page's host
 }
 
 // summaryPath is where a Statuspage serves its summary.
@@ -27,7 +26,7 @@ const summaryPath = "/api/v2/summary.json"
 
 func newStatusModule(mc ModuleConfig) (Module, error) {
 	m := &statusModule{cfg: mc.Status, transport: http.DefaultTransport.(*http.Transport).Clone()}
-	p, err := status.New(status.Config{URL: m.cfg.URL, FallbackURL: m.cfg.FallbackURL, Transport: m.transport, Timeout: DefaultTimeout})
+	p, err := status.NewStatus(status.StatusConfig{URL: m.cfg.URL, FallbackURL: m.cfg.FallbackURL, Transport: m.transport, Timeout: DefaultTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +50,11 @@ func (m *statusModule) Plan(_ context.Context, target string, allow *Allowlist) 
 			return nil, notAllowed(target)
 		}
 		var err error
-		if p, err = status.New(status.Config{URL: u, FallbackURL: status.NoFallback, Transport: m.transport, Timeout: DefaultTimeout}); err != nil {
+		if p, err = status.NewStatus(status.StatusConfig{URL: u, FallbackURL: status.NoFallback, Transport: m.transport, Timeout: DefaultTimeout}); err != nil {
 			return nil, badTarget("target: %v", err)
 		}
 	}
-	return func(ctx context.Context) Outcome { return Outcome{Results: []report.Result{p.Run(ctx)}} }, nil
+	return func(ctx context.Context) Outcome { return Outcome{Results: runOne(ctx, p)} }, nil
 }
 
 // hostOf returns a URL's host name, or "" when it has none.

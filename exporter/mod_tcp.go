@@ -3,16 +3,15 @@ package exporter
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -106,13 +105,10 @@ func (m *tcpModule) resolve(ctx context.Context, host string) ([]netip.Addr, *ti
 	addrs, err := m.lookup(ctx, host)
 	took := time.Since(start)
 	if err == nil && len(addrs) == 0 {
-		err = errNoAddress
+		err = fmt.Errorf("%s has %w", host, probe.ErrNoAddress)
 	}
 	return addrs, &took, err
 }
-
-// errNoAddress: the name resolved to nothing.
-var errNoAddress = errors.New("no address")
 
 func allAllowed(allow *Allowlist, addrs []netip.Addr) bool {
 	for _, a := range addrs {
@@ -129,32 +125,33 @@ func (m *tcpModule) run(addrs []netip.Addr, name string, port uint16, lookup *ti
 		addrs = addrs[:maxAddrs]
 	}
 	return func(ctx context.Context) Outcome {
-		p := probe.NewTCP(probe.TCPConfig{Timeout: perAttempt(ctx, m.cfg.Attempts), Attempts: m.cfg.Attempts, Expect: m.cfg.Expect})
+		cfg := probe.TCPConfig{Timeout: perAttempt(ctx, m.cfg.Attempts), Attempts: m.cfg.Attempts, Expect: m.cfg.Expect}
 		out := Outcome{Results: make([]report.Result, len(addrs)), Lookup: lookup}
 		var wg sync.WaitGroup
 		for i, a := range addrs {
-			wg.Go(func() { out.Results[i] = p.Run(ctx, probe.TCPTarget{Addr: a, Port: port, Name: name}) })
+			cfg := cfg
+			cfg.Target = probe.TCPTarget{Addr: a, Port: port, Name: name}
+			wg.Go(func() { out.Results[i] = m.probe(ctx, cfg) })
 		}
 		wg.Wait()
 		return out
 	}
 }
 
+// probe runs one TCP probe; the module's settings were checked when it
+// was built, so NewTCP refusing them is a bug reported as not run.
+func (m *tcpModule) probe(ctx context.Context, cfg probe.TCPConfig) report.Result {
+	p, err := probe.NewTCP(cfg)
+	if err != nil {
+		ap := netip.AddrPortFrom(cfg.Target.Addr, cfg.Target.Port).String()
+		return notRun(vocab.CheckTCP, "tcp/"+ap, ap, err)
+	}
+	return runOne(ctx, p)[0]
+}
+
 // unresolved is the result for a name without an address, as portcheck
-// reports it.
+// reports it (probe.Unresolved).
 func (m *tcpModule) unresolved(host string, port uint16, err error) report.Result {
-	target := net.JoinHostPort(host, strconv.Itoa(int(port)))
-	st := report.StatusFail
-	if m.cfg.Expect == probe.ExpectBlocked {
-		st = report.StatusPass
-	}
-	failure := probe.Classify(err)
-	if errors.Is(err, errNoAddress) {
-		failure = probe.FailureDNSNoAnswer
-	}
-	return report.Result{
-		ID: "tcp/" + target, Check: "tcp", Target: target, Status: st, Expect: m.cfg.Expect,
-		Observed: "unresolved", Failure: report.Str(failure), Operation: report.Str(probe.OpResolve), Layer: report.LayerDNS,
-		Hint: fmt.Sprintf("%s does not resolve from the exporter: check the name and the exporter's resolver (run dnscheck %s).", host, host),
-	}
+	return probe.Unresolved(vocab.CheckTCP, host, port, err, m.cfg.Expect,
+		fmt.Sprintf("%s does not resolve from the exporter: check the name and the exporter's resolver (run dnscheck %s).", host, host))
 }

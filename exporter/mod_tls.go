@@ -4,11 +4,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 
 	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -31,14 +32,14 @@ func newTLSModule(mc ModuleConfig) (Module, error) {
 		return nil, fmt.Errorf("tls.proxy: %w", err)
 	}
 	if m.cfg.CAFile != "" {
-		pem, err := os.ReadFile(m.cfg.CAFile)
-		if err != nil {
+		roots, err := proxyprobe.LoadRoots(m.cfg.CAFile)
+		switch {
+		case errors.Is(err, proxyprobe.ErrNoCertificates):
+			return nil, fmt.Errorf("tls.ca_file %s: no PEM certificate in it", m.cfg.CAFile)
+		case err != nil:
 			return nil, fmt.Errorf("tls.ca_file: %w", err)
 		}
-		m.roots, m.rootsName = x509.NewCertPool(), m.cfg.CAFile
-		if !m.roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls.ca_file %s: no PEM certificate in it", m.cfg.CAFile)
-		}
+		m.roots, m.rootsName = roots, m.cfg.CAFile
 	}
 	return m, nil
 }
@@ -52,10 +53,13 @@ func (m *tlsModule) Plan(ctx context.Context, target string, allow *Allowlist) (
 	return func(ctx context.Context) Outcome {
 		cfg, err := discoverProxy(ctx, m.cfg.Proxy, "", d)
 		if err != nil {
-			return Outcome{Results: []report.Result{notRun("tls", "tls/"+hp, hp, err)}}
+			return Outcome{Results: []report.Result{notRun(vocab.CheckTLS, "tls/"+hp, hp, err)}}
 		}
-		c := proxyprobe.TLSCheck{Target: hp, Config: cfg, Dialer: d, Timeout: perAttempt(ctx, 2), Roots: m.roots, RootsName: m.rootsName}
-		return Outcome{Results: []report.Result{proxyprobe.NewTLS(c).Run(ctx)}}
+		t, err := proxyprobe.NewTLS(proxyprobe.TLSConfig{Target: hp, Settings: cfg, Dialer: d, Timeout: perAttempt(ctx, 2), Roots: m.roots, RootsName: m.rootsName})
+		if err != nil {
+			return Outcome{Results: []report.Result{notRun(vocab.CheckTLS, "tls/"+hp, hp, err)}}
+		}
+		return Outcome{Results: runOne(ctx, t)}
 	}, nil
 }
 
@@ -68,10 +72,10 @@ func checkProxySetting(s string) error {
 	return err
 }
 
-// discoverProxy builds the proxy configuration of one probe: the setting
-// ("" the environment, "none" none, else a URL), a PAC file if given, and
-// never WPAD.
-func discoverProxy(ctx context.Context, proxy, pac string, d *proxyprobe.Dialer) (*proxyprobe.ProxyConfig, error) {
-	cfg, _, err := proxyprobe.Discover(ctx, proxyprobe.Discovery{Proxy: proxy, PAC: pac, NoWPAD: true, Dialer: d})
-	return cfg, err
+// discoverProxy finds the proxy settings of one probe: the setting ("" the
+// environment, "none" none, else a URL), a PAC file if given, and never
+// WPAD.
+func discoverProxy(ctx context.Context, proxy, pac string, d *proxyprobe.Dialer) (*proxyprobe.Settings, error) {
+	st, _, err := proxyprobe.Discover(ctx, proxyprobe.DiscoveryConfig{Proxy: proxy, PAC: pac, NoWPAD: true, Dialer: d})
+	return st, err
 }

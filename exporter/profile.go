@@ -2,14 +2,10 @@ package exporter
 
 import (
 	"fmt"
-	"net"
-	"os"
-	"strconv"
 	"time"
 
-	"github.com/roompath/roompath/cmd/roompath/runcmd"
-	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/profile"
 )
 
 // ProfileSchedule runs the expectations of one network of a `roompath run`
@@ -38,17 +34,19 @@ var profileModules = map[string]string{probe.ExpectOpen: "tcp", probe.ExpectBloc
 // schedules (one per expectation; either may be empty and is then left
 // out).
 func (e *Exporter) profileSchedules(ps ProfileSchedule) ([]*scheduled, error) {
-	site, nw, prof, err := loadProfileNetwork(ps)
+	prof, err := profile.Load(ps.File)
 	if err != nil {
 		return nil, err
 	}
+	site, nw, ok := prof.Network(ps.Network)
+	if !ok {
+		return nil, fmt.Errorf("%s: no network %q", ps.File, ps.Network)
+	}
+	checks := site.Checks(nw)
 	timeout := firstPositive(time.Duration(ps.Timeout), time.Duration(prof.Defaults.Timeout))
 	var out []*scheduled
-	for _, x := range []struct {
-		suffix, expect string
-		exps           []runcmd.Expectation
-	}{{"_must_reach", probe.ExpectOpen, nw.MustReach}, {"_must_not_reach", probe.ExpectBlocked, nw.MustNotReach}} {
-		ts := expectationTargets(site, x.exps)
+	for _, x := range []struct{ suffix, expect string }{{"_must_reach", probe.ExpectOpen}, {"_must_not_reach", probe.ExpectBlocked}} {
+		ts := checkTargets(checks, x.expect)
 		if len(ts) == 0 {
 			continue
 		}
@@ -66,53 +64,16 @@ func (e *Exporter) profileSchedules(ps ProfileSchedule) ([]*scheduled, error) {
 	return out, nil
 }
 
-func loadProfileNetwork(ps ProfileSchedule) (*runcmd.Site, *runcmd.Network, *runcmd.Profile, error) {
-	f, err := os.Open(ps.File)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	defer f.Close()
-	prof, err := runcmd.ParseProfile(f)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", ps.File, err)
-	}
-	for i := range prof.Sites {
-		for j := range prof.Sites[i].Networks {
-			if n := &prof.Sites[i].Networks[j]; n.Name == ps.Network {
-				return &prof.Sites[i], n, prof, nil
-			}
-		}
-	}
-	return nil, nil, nil, fmt.Errorf("%s: no network %q", ps.File, ps.Network)
-}
-
-// expectationTargets lists host:port for every room and port of exps, each
-// once, in profile order.
-func expectationTargets(site *runcmd.Site, exps []runcmd.Expectation) []string {
+// checkTargets lists host:port of the checks that expect expect, each
+// target once (two rooms may share an address), in profile order.
+func checkTargets(checks []profile.Check, expect string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, x := range exps {
-		for _, ref := range x.Rooms {
-			for _, r := range site.Rooms {
-				if ref.Name != "*" && ref.Name != r.Name {
-					continue
-				}
-				for _, p := range x.Ports {
-					t := net.JoinHostPort(hostOfSpec(r.Address.Spec), strconv.Itoa(int(p)))
-					if !seen[t] {
-						seen[t] = true
-						out = append(out, t)
-					}
-				}
-			}
+	for _, c := range checks {
+		if t := c.HostPort(); c.Expect == expect && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
 	}
 	return out
-}
-
-func hostOfSpec(s targets.Spec) string {
-	if s.Kind == targets.KindHost {
-		return s.Host
-	}
-	return s.First.String()
 }

@@ -1,6 +1,10 @@
 package netpath
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/roompath/roompath/probe/vocab"
+)
 
 // Replies a TTL's probe can get (Hop.Reply).
 const (
@@ -23,14 +27,7 @@ const (
 
 // Kinds of ICMP destination unreachable (Hop.Unreachable), named as the
 // TCP reasons of DESIGN.md.
-const (
-	UnreachNet      = "net_unreach"
-	UnreachHost     = "host_unreach"
-	UnreachPort     = "port_unreach"
-	UnreachAdmin    = "admin_prohibited"
-	UnreachParam    = "parameter_problem"
-	UnreachFragNeed = "frag_needed"
-)
+const ()
 
 // HopICMP is the ICMP message behind a hop.
 type HopICMP struct {
@@ -59,7 +56,7 @@ type Hop struct {
 	// Reply is one of the Reply* constants.
 	Reply string `json:"reply"`
 	// Unreachable is the kind of an unreachable reply (Unreach*).
-	Unreachable string `json:"unreachable,omitempty"`
+	Unreachable vocab.Reason `json:"unreachable,omitempty"`
 	// ICMP is the message behind time_exceeded and unreachable replies,
 	// when it was read.
 	ICMP *HopICMP `json:"icmp,omitempty"`
@@ -68,7 +65,7 @@ type Hop struct {
 	Local bool `json:"local,omitempty"`
 	// Failure is the failure string of a local_error, or of an unreachable
 	// known only by its errno.
-	Failure string `json:"failure,omitempty"`
+	Failure vocab.Failure `json:"failure,omitempty"`
 
 	// cancelled marks a probe ended early because the trace was decided
 	// or interrupted; it says nothing about the path.
@@ -97,50 +94,50 @@ func (h Hop) Terminal() bool {
 // TCP probe and, for destination unreachable, its kind. ok is false for
 // messages that do not end a connect (redirects, fragmentation needed,
 // packet too big, echo).
-func ClassifyICMP(v6 bool, typ, code uint8) (reply, kind string, ok bool) {
+func ClassifyICMP(v6 bool, typ, code uint8) (reply string, kind vocab.Reason, ok bool) {
 	if v6 {
 		return classifyICMP6(typ, code)
 	}
 	return classifyICMP4(typ, code)
 }
 
-func classifyICMP4(typ, code uint8) (string, string, bool) {
+func classifyICMP4(typ, code uint8) (string, vocab.Reason, bool) {
 	switch typ {
 	case 11:
 		return ReplyTimeExceeded, "", true
 	case 12:
-		return ReplyUnreachable, UnreachParam, true
+		return ReplyUnreachable, vocab.ReasonParameterProblem, true
 	case 3:
 		switch code {
 		case 0, 6, 11:
-			return ReplyUnreachable, UnreachNet, true
+			return ReplyUnreachable, vocab.ReasonNetUnreach, true
 		case 1, 5, 7, 8, 12:
-			return ReplyUnreachable, UnreachHost, true
+			return ReplyUnreachable, vocab.ReasonHostUnreach, true
 		case 2, 3:
-			return ReplyUnreachable, UnreachPort, true
+			return ReplyUnreachable, vocab.ReasonPortUnreach, true
 		case 9, 10, 13, 14, 15:
-			return ReplyUnreachable, UnreachAdmin, true
+			return ReplyUnreachable, vocab.ReasonAdminProhibited, true
 		}
 	}
 	return "", "", false
 }
 
-func classifyICMP6(typ, code uint8) (string, string, bool) {
+func classifyICMP6(typ, code uint8) (string, vocab.Reason, bool) {
 	switch typ {
 	case 3:
 		return ReplyTimeExceeded, "", true
 	case 4:
-		return ReplyUnreachable, UnreachParam, true
+		return ReplyUnreachable, vocab.ReasonParameterProblem, true
 	case 1:
 		switch code {
 		case 0, 2:
-			return ReplyUnreachable, UnreachNet, true
+			return ReplyUnreachable, vocab.ReasonNetUnreach, true
 		case 1, 5, 6:
-			return ReplyUnreachable, UnreachAdmin, true
+			return ReplyUnreachable, vocab.ReasonAdminProhibited, true
 		case 3:
-			return ReplyUnreachable, UnreachHost, true
+			return ReplyUnreachable, vocab.ReasonHostUnreach, true
 		case 4:
-			return ReplyUnreachable, UnreachPort, true
+			return ReplyUnreachable, vocab.ReasonPortUnreach, true
 		}
 	}
 	return "", "", false

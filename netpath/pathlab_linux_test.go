@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/roompath/roompath/netpath/nslab"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // labTimeout bounds each trace in the lab; ARP failure there takes 200 ms.
@@ -42,7 +43,7 @@ type hopView struct {
 	TTL         int
 	Address     string
 	Reply       string
-	Unreachable string
+	Unreachable vocab.Reason
 	Local       bool
 }
 
@@ -67,14 +68,14 @@ func TestLabTrace(t *testing.T) {
 		{"multi-hop chain", p.Open, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Open, ReplySynAck, "", false}}, nil},
 		{"multi-hop chain v6", p.OpenV6, []hopView{te(1, p.Hop1V6), te(2, p.Hop2V6), {3, p.OpenV6, ReplySynAck, "", false}}, nil},
 		{"drop at R2", p.Dropped, []hopView{te(1, p.Hop1), te(2, p.Hop2), none(3), none(4), none(5), none(6)}, nil},
-		{"reject at R2", p.Rejected, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Hop2, ReplyUnreachable, UnreachAdmin, false}}, nil},
-		{"reject at R2 v6", p.RejectedV6, []hopView{te(1, p.Hop1V6), te(2, p.Hop2V6), {3, p.Hop2V6, ReplyUnreachable, UnreachAdmin, false}}, nil},
+		{"reject at R2", p.Rejected, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Hop2, ReplyUnreachable, vocab.ReasonAdminProhibited, false}}, nil},
+		{"reject at R2 v6", p.RejectedV6, []hopView{te(1, p.Hop1V6), te(2, p.Hop2V6), {3, p.Hop2V6, ReplyUnreachable, vocab.ReasonAdminProhibited, false}}, nil},
 		{"reset forged at R2", p.ForgedReset, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.ForgedReset, ReplyRST, "", false}}, &ResetEvidence{TTL: 63, InitialTTL: 64, Hop: 2}},
 		{"reset forged at R2 v6", p.ForgedResetV6, []hopView{te(1, p.Hop1V6), te(2, p.Hop2V6), {3, p.ForgedResetV6, ReplyRST, "", false}}, &ResetEvidence{TTL: 63, InitialTTL: 64, Hop: 2}},
 		{"reset from the room", p.Closed, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Closed, ReplyRST, "", false}}, &ResetEvidence{TTL: 62, InitialTTL: 64, Hop: 3}},
-		{"no neighbour at R2", p.NoNeighbor, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Hop2, ReplyUnreachable, UnreachHost, false}}, nil},
+		{"no neighbour at R2", p.NoNeighbor, []hopView{te(1, p.Hop1), te(2, p.Hop2), {3, p.Hop2, ReplyUnreachable, vocab.ReasonHostUnreach, false}}, nil},
 		{"through the tunnel", p.TunnelRoom, []hopView{te(1, p.TunnelHop1), te(2, p.Hop2), {3, p.TunnelRoom, ReplySynAck, "", false}}, nil},
-		{"isolated on-link room", p.Isolated, []hopView{{1, "10.98.20.2", ReplyUnreachable, UnreachHost, true}}, nil},
+		{"isolated on-link room", p.Isolated, []hopView{{1, "10.98.20.2", ReplyUnreachable, vocab.ReasonHostUnreach, true}}, nil},
 		{"on-link peer", p.WifiPeerAddr, []hopView{{1, p.WifiPeerAddr, ReplySynAck, "", false}}, nil},
 	}
 	for _, tt := range tests {
@@ -106,7 +107,7 @@ func TestLabTraceNetUnreach(t *testing.T) {
 	dst := netip.AddrPortFrom(netip.MustParseAddr(p.NetUnreach), uint16(p.Port))
 	inClient(t, p, func() { tr = NewTracer(TraceConfig{Timeout: labTimeout}).Run(context.Background(), dst) })
 	term := tr.Summary.Terminal
-	if term == nil || term.Reply != ReplyUnreachable || term.Unreachable != UnreachNet || term.Addr() != p.Hop2 {
+	if term == nil || term.Reply != ReplyUnreachable || term.Unreachable != vocab.ReasonNetUnreach || term.Addr() != p.Hop2 {
 		t.Fatalf("terminal = %+v; hops %+v", term, view(tr.Hops))
 	}
 	t.Logf("net unreachable at TTL %d from %s; hops %+v", term.TTL, term.Addr(), view(tr.Hops))

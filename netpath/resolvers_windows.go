@@ -4,6 +4,7 @@ package netpath
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"syscall"
@@ -12,26 +13,29 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// SystemResolvers returns the DNS servers of the adapters that are up and
-// have a gateway, in adapter order, the way Windows' own resolver picks
-// them (and Go's net package reads them).
-func SystemResolvers() []string {
-	servers, _, err := WindowsDNS()
+// ResolvConfPath is empty on Windows: the resolvers live in the adapter
+// configuration (GetAdaptersAddresses), which systemResolverConfig reads.
+const ResolvConfPath = ""
+
+// systemResolverConfig reads the DNS servers and connection-specific
+// suffixes of the adapters that are up and have a gateway, the way
+// Windows' own resolver picks them (and Go's net package reads them).
+func systemResolverConfig() (ResolverConfig, error) {
+	servers, suffixes, err := adapterDNS()
 	if err != nil {
-		return []string{}
+		return ResolverConfig{Source: adaptersSource}, fmt.Errorf("reading the adapters' DNS configuration: %w", err)
 	}
-	out := make([]string, 0, len(servers))
-	for _, s := range servers {
-		out = append(out, s.String())
-	}
-	return out
+	return ResolverConfig{Nameservers: servers, Search: suffixes, Ndots: DefaultNdots, Source: adaptersSource}, nil
 }
 
-// WindowsDNS reads the DNS servers and the connection-specific DNS suffixes
+// adaptersSource is ResolverConfig.Source for the adapters' configuration.
+const adaptersSource = "GetAdaptersAddresses"
+
+// adapterDNS reads the DNS servers and the connection-specific DNS suffixes
 // (the search list) of the adapters that are up and have a gateway.
 // fec0::/10 servers, which Windows lists by default when no IPv6 DNS server
 // is set, are skipped.
-func WindowsDNS() (servers []netip.Addr, suffixes []string, err error) {
+func adapterDNS() (servers []netip.Addr, suffixes []string, err error) {
 	aas, err := adapterAddresses()
 	if err != nil {
 		return nil, nil, err

@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"syscall"
+
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // localErrorHop is the hop of a probe that could not be sent.
@@ -14,12 +16,12 @@ func localErrorHop(ttl int, err error) *Hop {
 
 // errFailure names an error with the failure vocabulary of DESIGN.md for
 // the errors a trace meets; anything else is "unknown_failure: …".
-func errFailure(err error) string {
+func errFailure(err error) vocab.Failure {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		return traceErrnoFailure(errno)
+		return errnoOrUnknown(errno)
 	}
-	return failUnknown + err.Error()
+	return vocab.Unknown(err.Error())
 }
 
 // interfaceIndexByName resolves an IPv6 zone: an interface name or index.
@@ -34,15 +36,10 @@ func interfaceIndexByName(zone string) (int, error) {
 	return ifc.Index, nil
 }
 
-// Failure strings of DESIGN.md that the trace reports; they mirror the
-// probe package's constants (netpath cannot import probe).
-const (
-	failConnRefused = "connection_refused"
-	failConnReset   = "connection_reset"
-	failHostUnreach = "host_unreachable"
-	failNetUnreach  = "network_unreachable"
-	failNetDown     = "network_down"
-	failPermission  = "permission_denied"
-	failTimeout     = "generic_timeout_error"
-	failUnknown     = "unknown_failure: "
-)
+// errnoOrUnknown names an errno, or says it is unmapped.
+func errnoOrUnknown(e syscall.Errno) vocab.Failure {
+	if f, ok := ErrnoFailure(e); ok {
+		return f
+	}
+	return vocab.Unknown(e.Error())
+}

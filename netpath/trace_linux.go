@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roompath/roompath/netpath/sockerr"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // traceMode: hops come from each socket's error queue.
@@ -145,16 +146,16 @@ func icmpHop(ttl int, e sockerr.Error, rtt time.Duration, local netip.Addr) (Hop
 // errnoHop classifies an asynchronous connect error that came without an
 // ICMP message in the queue.
 func errnoHop(ttl int, errno unix.Errno, rtt time.Duration) Hop {
-	h := Hop{TTL: ttl, Reply: ReplyUnreachable, RTTMS: rttMS(rtt), Failure: traceErrnoFailure(errno)}
+	h := Hop{TTL: ttl, Reply: ReplyUnreachable, RTTMS: rttMS(rtt), Failure: errnoOrUnknown(errno)}
 	switch errno {
 	case unix.ECONNREFUSED:
 		h.Reply, h.Failure = ReplyRST, ""
 	case unix.EHOSTUNREACH:
-		h.Unreachable = UnreachHost
+		h.Unreachable = vocab.ReasonHostUnreach
 	case unix.ENETUNREACH:
-		h.Unreachable = UnreachNet
+		h.Unreachable = vocab.ReasonNetUnreach
 	case unix.EACCES, unix.EPERM:
-		h.Unreachable = UnreachAdmin
+		h.Unreachable = vocab.ReasonAdminProhibited
 	default:
 		h.Reply, h.RTTMS = ReplyLocalError, nil
 	}

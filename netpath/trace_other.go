@@ -10,6 +10,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // traceMode: only each connect's errno is seen.
@@ -64,15 +66,15 @@ func (p *dialProbe) classify(ctx context.Context, err error) Hop {
 		}
 		return *localErrorHop(p.ttl, err)
 	}
-	h := Hop{TTL: p.ttl, RTTMS: rttMS(time.Since(p.t0)), Failure: traceErrnoFailure(errno)}
+	h := Hop{TTL: p.ttl, RTTMS: rttMS(time.Since(p.t0)), Failure: errnoOrUnknown(errno)}
 	switch h.Failure {
-	case failConnRefused:
+	case vocab.FailureConnectionRefused:
 		h.Reply, h.Failure = ReplyRST, ""
-	case failHostUnreach:
-		h.Reply, h.Unreachable = ReplyUnreachable, UnreachHost
-	case failNetUnreach:
-		h.Reply, h.Unreachable = ReplyUnreachable, UnreachNet
-	case failTimeout:
+	case vocab.FailureHostUnreachable:
+		h.Reply, h.Unreachable = ReplyUnreachable, vocab.ReasonHostUnreach
+	case vocab.FailureNetworkUnreachable:
+		h.Reply, h.Unreachable = ReplyUnreachable, vocab.ReasonNetUnreach
+	case vocab.FailureTimeout:
 		return Hop{TTL: p.ttl, Reply: ReplyNone}
 	default:
 		h.Reply, h.RTTMS = ReplyLocalError, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 func addr(s string) *string { return &s }
@@ -20,7 +21,7 @@ var hopOpts = cmp.Options{cmpopts.IgnoreUnexported(Hop{})}
 
 func TestSummarize(t *testing.T) {
 	synack := Hop{TTL: 3, Reply: ReplySynAck, Address: addr("10.0.3.10")}
-	reject := Hop{TTL: 3, Reply: ReplyUnreachable, Unreachable: UnreachAdmin, Address: addr("10.0.2.2")}
+	reject := Hop{TTL: 3, Reply: ReplyUnreachable, Unreachable: vocab.ReasonAdminProhibited, Address: addr("10.0.2.2")}
 	tests := []struct {
 		name      string
 		in        []Hop
@@ -75,25 +76,26 @@ func TestSummarize(t *testing.T) {
 
 func TestClassifyICMP(t *testing.T) {
 	tests := []struct {
-		v6          bool
-		typ, code   uint8
-		reply, kind string
-		ok          bool
+		v6        bool
+		typ, code uint8
+		reply     string
+		kind      vocab.Reason
+		ok        bool
 	}{
 		{false, 11, 0, ReplyTimeExceeded, "", true},
-		{false, 3, 0, ReplyUnreachable, UnreachNet, true},
-		{false, 3, 1, ReplyUnreachable, UnreachHost, true},
-		{false, 3, 3, ReplyUnreachable, UnreachPort, true},
-		{false, 3, 13, ReplyUnreachable, UnreachAdmin, true},
-		{false, 3, 10, ReplyUnreachable, UnreachAdmin, true},
+		{false, 3, 0, ReplyUnreachable, vocab.ReasonNetUnreach, true},
+		{false, 3, 1, ReplyUnreachable, vocab.ReasonHostUnreach, true},
+		{false, 3, 3, ReplyUnreachable, vocab.ReasonPortUnreach, true},
+		{false, 3, 13, ReplyUnreachable, vocab.ReasonAdminProhibited, true},
+		{false, 3, 10, ReplyUnreachable, vocab.ReasonAdminProhibited, true},
 		{false, 3, 4, "", "", false}, // fragmentation needed does not end a connect
-		{false, 12, 0, ReplyUnreachable, UnreachParam, true},
+		{false, 12, 0, ReplyUnreachable, vocab.ReasonParameterProblem, true},
 		{false, 5, 0, "", "", false},
 		{true, 3, 0, ReplyTimeExceeded, "", true},
-		{true, 1, 0, ReplyUnreachable, UnreachNet, true},
-		{true, 1, 1, ReplyUnreachable, UnreachAdmin, true},
-		{true, 1, 3, ReplyUnreachable, UnreachHost, true},
-		{true, 1, 4, ReplyUnreachable, UnreachPort, true},
+		{true, 1, 0, ReplyUnreachable, vocab.ReasonNetUnreach, true},
+		{true, 1, 1, ReplyUnreachable, vocab.ReasonAdminProhibited, true},
+		{true, 1, 3, ReplyUnreachable, vocab.ReasonHostUnreach, true},
+		{true, 1, 4, ReplyUnreachable, vocab.ReasonPortUnreach, true},
 		{true, 2, 0, "", "", false}, // packet too big
 	}
 	for _, tt := range tests {

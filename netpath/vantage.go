@@ -34,6 +34,21 @@ func Vantage() report.Vantage {
 	return v
 }
 
+// SystemResolvers returns the nameservers the system's configuration
+// lists, in order, for the report's vantage (ReadResolverConfig with the
+// platform's source). It describes the configuration: a resolv.conf
+// without a nameserver line gives an empty list, not the 127.0.0.1 the C
+// library would then ask (LibcNameservers), and an unreadable
+// configuration gives an empty list too.
+func SystemResolvers() []string {
+	c, _ := ReadResolverConfig("")
+	out := make([]string, 0, len(c.Nameservers))
+	for _, a := range c.Nameservers {
+		out = append(out, a.String())
+	}
+	return out
+}
+
 // Interfaces lists the local interfaces, sorted by index.
 func Interfaces() []report.Interface {
 	ifs, err := net.Interfaces()

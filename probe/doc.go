@@ -1,8 +1,14 @@
-// Package probe holds roompath's probes and its closed failure vocabulary.
+// Package probe holds the TCP probe and its sweep, the one name resolver
+// (Resolve, and Unresolved for a name without an address), and the
+// classification of errors into the failure vocabulary (Classify, and the
+// failure value Error). The other probes are subpackages, one a protocol:
+// pathprobe, dnsprobe, proxyprobe, status; the closed vocabulary itself is
+// the leaf package vocab.
 //
-// A probe is built by a constructor that captures its configuration and
-// runs with Run(ctx). A network failure is a result, classified into the
-// vocabulary of shared/DESIGN.md from typed errors (errno, ICMP type and
-// code, x509 error types); a Go error from Run means the probe could not be
-// attempted at all. Probes never print and never read flags.
+// Every probe has one shape: NewX(XConfig) (*X, error) checks and captures
+// its configuration, and Run(ctx, emit report.Emit) hands each result to
+// emit. A network failure is a result, classified into the vocabulary of
+// shared/DESIGN.md from typed errors (errno, ICMP type and code, x509 error
+// types); an error from NewX means the probe cannot be attempted at all.
+// Probes never print and never read flags.
 package probe

@@ -9,75 +9,74 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"github.com/roompath/roompath/netpath"
+	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/report"
 )
 
-// Failure strings, following OONI's netxlite vocabulary where one exists.
-const (
-	FailureConnectionRefused  = "connection_refused"
-	FailureConnectionReset    = "connection_reset"
-	FailureConnectionAborted  = "connection_aborted"
-	FailureHostUnreachable    = "host_unreachable"
-	FailureNetworkUnreachable = "network_unreachable"
-	FailureNetworkDown        = "network_down"
-	FailurePermissionDenied   = "permission_denied"
-	FailureTimeout            = "generic_timeout_error"
-	FailureEOF                = "eof_error"
-	FailureDNSNXDOMAIN        = "dns_nxdomain_error"
-	FailureDNSNoAnswer        = "dns_no_answer"
-	FailureDNSRefused         = "dns_refused_error"
-	FailureDNSServfail        = "dns_servfail_error"
-	FailureDNSBogon           = "dns_bogon_error"
-	FailureDNSWrongQueryID    = "dns_reply_with_wrong_query_id"
-	// FailureDNSUnexpectedSource: replies came only from an address or
-	// port the query was not sent to (a transparent interceptor).
-	FailureDNSUnexpectedSource = "dns_reply_from_unexpected_source"
-	// FailureDNSMalformedReply: replies with the query's id did not parse
-	// or answered another question.
-	FailureDNSMalformedReply = "dns_malformed_reply"
-	// FailureDNSMismatch: no address in common with the reference
-	// resolvers' answers.
-	FailureDNSMismatch = "dns_mismatch"
-	// FailureDNSNXDOMAINRewrite: a name that does not exist got an
-	// address (the resolver rewrites NXDOMAIN).
-	FailureDNSNXDOMAINRewrite = "dns_nxdomain_rewrite"
-	FailureSSLUnknownAuth     = "ssl_unknown_authority"
-	FailureSSLInvalidHostname = "ssl_invalid_hostname"
-	FailureSSLInvalidCert     = "ssl_invalid_certificate"
-	FailureSSLHandshake       = "ssl_failed_handshake"
-	// FailureUnknownPrefix starts the failure string of anything unmapped;
-	// the error text follows it.
-	FailureUnknownPrefix = "unknown_failure: "
-)
+// Error is a classified failure: the failure string together with the
+// operation that failed, as OONI's netxlite wraps errors. It is what a
+// probe records when a step fails; Fill copies it into a result.
+type Error struct {
+	// Failure is the failure string; never empty.
+	Failure vocab.Failure
+	// Operation is the step that failed; empty when the step is not
+	// known.
+	Operation vocab.Operation
+	// Err is the error classified; nil when the failure was observed on
+	// the wire rather than returned by a call.
+	Err error
+}
 
-// Operations: the step that failed.
-const (
-	OpResolve        = "resolve"
-	OpRouteLookup    = "route_lookup"
-	OpConnect        = "connect"
-	OpTLSHandshake   = "tls_handshake"
-	OpHTTPRoundTrip  = "http_round_trip"
-	OpDNSRoundTrip   = "dns_round_trip"
-	OpProxyConnect   = "proxy_connect"
-	OpNeighbor       = "neighbor_resolution"
-	OpStatusFetch    = "status_fetch"
-	OpTraceHop       = "trace_hop"
-	OpLocalPolicy    = "local_policy"
-	OpReadErrorQueue = "read_error_queue"
-)
+// Wrap classifies err as a failure of operation op; nil for a nil err.
+func Wrap(op vocab.Operation, err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e // classified where it happened
+	}
+	return &Error{Failure: Classify(err), Operation: op, Err: err}
+}
+
+// Error returns the failure string.
+func (e *Error) Error() string { return string(e.Failure) }
+
+// Unwrap returns the classified error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Fill sets r's failure and operation; a nil e clears them.
+func (e *Error) Fill(r *report.Result) {
+	if e == nil {
+		r.SetFailure("", "")
+		return
+	}
+	r.SetFailure(e.Failure, e.Operation)
+}
 
 // Classify maps an error to its failure string; nil maps to "". The order
-// matters: timeouts and typed errors are recognised before anything else, and
-// message text is never parsed.
-func Classify(err error) string {
+// matters: cancellation, timeouts and typed errors are recognised before
+// anything else, and message text is never parsed. A cancelled context is
+// "interrupted": the caller stopped the work, the network said nothing.
+func Classify(err error) vocab.Failure {
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		return vocab.FailureInterrupted
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Failure
 	}
 	if f := classifyTimeoutOrEOF(err); f != "" {
 		return f
 	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		if f, ok := errnoFailure(errno); ok {
+		if f, ok := netpath.ErrnoFailure(errno); ok {
 			return f
 		}
 	}
@@ -87,37 +86,37 @@ func Classify(err error) string {
 	if f := classifyTLS(err); f != "" {
 		return f
 	}
-	return FailureUnknownPrefix + err.Error()
+	return vocab.Unknown(err.Error())
 }
 
-func classifyTimeoutOrEOF(err error) string {
+func classifyTimeoutOrEOF(err error) vocab.Failure {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
-		return FailureTimeout
+		return vocab.FailureTimeout
 	case errors.As(err, &ne) && ne.Timeout():
-		return FailureTimeout
+		return vocab.FailureTimeout
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return FailureEOF
+		return vocab.FailureEOF
 	}
 	return ""
 }
 
-func classifyDNS(err error) string {
+func classifyDNS(err error) vocab.Failure {
 	var de *net.DNSError
 	if !errors.As(err, &de) {
 		return ""
 	}
 	switch {
 	case de.IsNotFound:
-		return FailureDNSNXDOMAIN
+		return vocab.FailureDNSNXDOMAIN
 	case de.IsTimeout:
-		return FailureTimeout
+		return vocab.FailureTimeout
 	}
 	return ""
 }
 
-func classifyTLS(err error) string {
+func classifyTLS(err error) vocab.Failure {
 	var (
 		ua    x509.UnknownAuthorityError
 		he    x509.HostnameError
@@ -137,13 +136,13 @@ func classifyTLS(err error) string {
 	}
 	switch {
 	case errors.As(inner, &ua), errors.As(inner, &uaP):
-		return FailureSSLUnknownAuth
+		return vocab.FailureSSLUnknownAuth
 	case errors.As(inner, &he), errors.As(inner, &heP):
-		return FailureSSLInvalidHostname
+		return vocab.FailureSSLInvalidHostname
 	case errors.As(inner, &ci), errors.As(inner, &ciP):
-		return FailureSSLInvalidCert
+		return vocab.FailureSSLInvalidCert
 	case errors.As(err, &rh), errors.As(err, &ae), ve != nil:
-		return FailureSSLHandshake
+		return vocab.FailureSSLHandshake
 	}
 	return ""
 }

@@ -46,12 +46,12 @@ type SweepConfig struct {
 // about one timeout, not one timeout per concurrency window.
 type Sweep struct {
 	cfg   SweepConfig
-	probe *TCPProbe
+	probe *TCP
 	est   rttEstimator
 }
 
 // NewSweep returns a sweep running p.
-func NewSweep(p *TCPProbe, cfg SweepConfig) *Sweep {
+func NewSweep(p *TCP, cfg SweepConfig) *Sweep {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
@@ -123,7 +123,7 @@ func (s *Sweep) one(ctx context.Context, t TCPTarget, slots chan struct{}) repor
 	var once sync.Once
 	release := func() { once.Do(func() { <-slots }) }
 	timer := time.AfterFunc(s.est.park(s.probe.cfg.Timeout), release)
-	res := s.probe.Run(ctx, t)
+	res := s.probe.probe(ctx, t)
 	timer.Stop()
 	release()
 	if res.RTTMS != nil {

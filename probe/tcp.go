@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roompath/roompath/netpath"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -36,14 +37,25 @@ type TCPConfig struct {
 	// Expect is ExpectOpen (the default, when empty), ExpectBlocked or
 	// ExpectAnswer.
 	Expect string
+	// Target is what Run probes; a Sweep probes its own targets and
+	// ignores it.
+	Target TCPTarget
 }
 
-// TCPTarget is one address and port to probe; Name is what the user wrote
-// (a hostname, or empty for a literal address).
+// MaxTCPAttempts bounds TCPConfig.Attempts.
+const MaxTCPAttempts = 100
+
+// TCPTarget is one address and port to probe.
 type TCPTarget struct {
+	// Addr and Port are where to connect.
 	Addr netip.Addr
 	Port uint16
+	// Name is what the user wrote: a hostname, or empty for a literal
+	// address.
 	Name string
+	// Via is the resolver whose answer gave Addr for Name
+	// (Resolution.Via); empty for a literal address.
+	Via string
 }
 
 // String renders the target as the user would write it.
@@ -57,9 +69,16 @@ func (t TCPTarget) String() string {
 
 // TCPDetail is the evidence of a TCP result.
 type TCPDetail struct {
+	// Address and Port are where the probe connected.
 	Address string `json:"address"`
 	Port    uint16 `json:"port"`
-	Name    string `json:"name,omitempty"`
+	// Name is the hostname the address belongs to; empty for a literal
+	// address.
+	Name string `json:"name,omitempty"`
+	// ResolvedVia is the resolver whose answer gave Address for Name
+	// (probe.ViaSystem for the hosts file or the platform's resolver);
+	// empty for a literal address.
+	ResolvedVia string `json:"resolved_via,omitempty"`
 	// Mode is how errors were read: "recverr" (Linux, ICMP from the socket
 	// error queue) or "errno" (elsewhere: errno only).
 	Mode string `json:"mode"`
@@ -75,8 +94,8 @@ type TCPDetail struct {
 	Undistinguished []string `json:"undistinguished,omitempty"`
 }
 
-// TCPProbe connects to targets and classifies each outcome.
-type TCPProbe struct {
+// TCP connects to a target and classifies the outcome.
+type TCP struct {
 	cfg TCPConfig
 	// dial runs one attempt; a seam for tests.
 	dial func(ctx context.Context, dst netip.AddrPort, timeout time.Duration) attempt
@@ -98,7 +117,13 @@ type attempt struct {
 }
 
 // NewTCP returns a TCP connect probe.
-func NewTCP(cfg TCPConfig) *TCPProbe {
+func NewTCP(cfg TCPConfig) (*TCP, error) {
+	switch {
+	case cfg.Attempts < 0 || cfg.Attempts > MaxTCPAttempts:
+		return nil, fmt.Errorf("attempts must be 1-%d, got %d", MaxTCPAttempts, cfg.Attempts)
+	case cfg.Expect != "" && cfg.Expect != ExpectOpen && cfg.Expect != ExpectBlocked && cfg.Expect != ExpectAnswer:
+		return nil, fmt.Errorf("expect must be open, blocked or answer, got %q", cfg.Expect)
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTCPTimeout
 	}
@@ -108,18 +133,23 @@ func NewTCP(cfg TCPConfig) *TCPProbe {
 	if cfg.Expect == "" {
 		cfg.Expect = ExpectOpen
 	}
-	return &TCPProbe{cfg: cfg, dial: dialTCP, route: netpath.LookupRoute}
+	return &TCP{cfg: cfg, dial: dialTCP, route: netpath.LookupRoute}, nil
 }
 
-// Run probes one target and returns its result; it never returns an error
-// because every outcome, including "could not try", is a result.
-func (p *TCPProbe) Run(ctx context.Context, t TCPTarget) report.Result {
+// Run probes the configured target and emits its one result (seq 0):
+// every outcome, including "could not try", is a result.
+func (p *TCP) Run(ctx context.Context, emit report.Emit) {
+	emit(0, p.probe(ctx, p.cfg.Target))
+}
+
+// probe probes t and returns its result.
+func (p *TCP) probe(ctx context.Context, t TCPTarget) report.Result {
 	start := time.Now()
 	dst := netip.AddrPortFrom(t.Addr.Unmap(), t.Port)
 	res := report.Result{
-		ID: "tcp/" + dst.String(), Check: "tcp", Target: t.String(), Expect: p.cfg.Expect, Layer: report.LayerTransport,
+		ID: "tcp/" + dst.String(), Check: vocab.CheckTCP, Target: t.String(), Expect: p.cfg.Expect, Layer: vocab.LayerTransport,
 	}
-	det := &TCPDetail{Address: dst.Addr().String(), Port: t.Port, Name: t.Name, Mode: tcpMode, Undistinguished: tcpUndistinguished}
+	det := &TCPDetail{Address: dst.Addr().String(), Port: t.Port, Name: t.Name, ResolvedVia: t.Via, Mode: tcpMode, Undistinguished: tcpUndistinguished}
 	var atts []attempt
 	for i := 0; i < p.cfg.Attempts && ctx.Err() == nil; i++ {
 		a := p.dial(ctx, dst, p.cfg.Timeout)
@@ -137,7 +167,7 @@ func (p *TCPProbe) Run(ctx context.Context, t TCPTarget) report.Result {
 
 // refineLocal consults the routing table after a connect that failed before
 // a packet left: an unusable route makes it no_route.
-func (p *TCPProbe) refineLocal(a *attempt, dst netip.Addr, det *TCPDetail) {
+func (p *TCP) refineLocal(a *attempt, dst netip.Addr, det *TCPDetail) {
 	r, err := p.route(dst)
 	if err != nil || r.Usable() {
 		return
@@ -148,16 +178,16 @@ func (p *TCPProbe) refineLocal(a *attempt, dst netip.Addr, det *TCPDetail) {
 
 // summarise folds attempts into the result: open if any attempt connected,
 // else the last attempt's outcome.
-func (p *TCPProbe) summarise(res *report.Result, det *TCPDetail, atts []attempt) {
+func (p *TCP) summarise(res *report.Result, det *TCPDetail, atts []attempt) {
 	if len(atts) == 0 {
-		res.Status, res.Observed = report.StatusError, "not_run"
-		res.Failure, res.Operation = report.Str(FailureUnknownPrefix+"interrupted before the first attempt"), report.Str(OpConnect)
+		res.Status, res.Observed = report.StatusError, vocab.TCPNotRun
+		res.SetFailure(vocab.FailureInterrupted, vocab.OpConnect)
 		return
 	}
 	final := atts[len(atts)-1]
 	var rtts []float64
 	for i, a := range atts {
-		if a.out.observed == TCPOpen && final.out.observed != TCPOpen {
+		if a.out.observed == vocab.TCPOpen && final.out.observed != vocab.TCPOpen {
 			final = a
 		}
 		if a.out.observed != atts[0].out.observed {
@@ -165,7 +195,7 @@ func (p *TCPProbe) summarise(res *report.Result, det *TCPDetail, atts []attempt)
 		}
 		if a.icmp != nil {
 			det.ICMP = a.icmp
-			det.NeighborFailed = a.icmp.Local && a.out.reason == ReasonHostUnreach
+			det.NeighborFailed = a.icmp.Local && a.out.reason == vocab.ReasonHostUnreach
 		}
 		ra := report.Attempt{N: i + 1, Observed: a.out.observed, Reason: a.out.reason, DurationMS: report.MS(a.duration)}
 		if a.out.failure != "" {
@@ -182,26 +212,26 @@ func (p *TCPProbe) summarise(res *report.Result, det *TCPDetail, atts []attempt)
 	}
 	if final.err != nil {
 		res.Status, res.Observed = report.StatusError, "not_run"
-		res.Failure, res.Operation = report.Str(Classify(final.err)), report.Str(OpConnect)
+		res.Failure, res.Operation = report.Str(Classify(final.err)), report.Str(vocab.OpConnect)
 		return
 	}
 	res.Observed, res.Reason = final.out.observed, final.out.reason
 	if final.icmp != nil {
 		res.ReportedBy = final.icmp.From
-	} else if final.out.observed == TCPOpen || final.out.observed == TCPClosed {
+	} else if final.out.observed == vocab.TCPOpen || final.out.observed == vocab.TCPClosed {
 		res.ReportedBy = det.Address
 	}
 	if final.out.failure != "" {
-		res.Failure, res.Operation = report.Str(final.out.failure), report.Str(OpConnect)
+		res.Failure, res.Operation = report.Str(final.out.failure), report.Str(vocab.OpConnect)
 	}
 	res.RTT, res.RTTMS = rttStats(rtts)
 	res.Status = p.status(final.out.observed, det.Intermittent)
 }
 
-func (p *TCPProbe) status(observed string, intermittent bool) report.Status {
-	open := observed == TCPOpen
+func (p *TCP) status(observed vocab.Observed, intermittent bool) report.Status {
+	open := observed == vocab.TCPOpen
 	switch {
-	case p.cfg.Expect == ExpectAnswer && (open || observed == TCPClosed):
+	case p.cfg.Expect == ExpectAnswer && (open || observed == vocab.TCPClosed):
 		return report.StatusPass
 	case p.cfg.Expect == ExpectAnswer:
 		return report.StatusWarn
@@ -268,39 +298,39 @@ func tcpHint(res report.Result, det *TCPDetail, timeout time.Duration) string {
 	}
 	addr, port, by := det.Address, portName(det.Port), res.ReportedBy
 	switch res.Reason {
-	case ReasonSynAck:
+	case vocab.ReasonSynAck:
 		if res.Expect == ExpectBlocked {
 			return fmt.Sprintf("%s accepts TCP %s from here although it must not: the segmentation (ACL, firewall, Wi-Fi policy) between this network and %s is missing.", addr, port, addr)
 		}
 		if det.Intermittent {
 			return fmt.Sprintf("%s accepted TCP %s only on some attempts: look for packet loss, a flapping path, or a host or firewall rate-limiting new connections.", addr, port)
 		}
-	case ReasonNoResponse:
+	case vocab.ReasonNoResponse:
 		return fmt.Sprintf("Nothing answered the SYN to %s TCP %s within %s: a firewall or ACL on the path drops it silently. If %s answers other traffic (ping, another port), the filter is specific to this port; run pathcheck %s to find the hop where it dies.", addr, port, timeout, addr, addr)
-	case ReasonConnRefused:
+	case vocab.ReasonConnRefused:
 		why := "nothing listens on " + port
 		if det.Port == 9090 {
 			why = "nothing listens on 9090: the Zoom Rooms app is not running or not ready"
 		}
 		return fmt.Sprintf("%s answered with a TCP reset: the host is up but %s; or a firewall that rejects with a forged reset stands in between (pathcheck names the hop that sent it).", addr, why)
-	case ReasonAdminProhibited:
+	case vocab.ReasonAdminProhibited:
 		return fmt.Sprintf("%s rejected TCP %s to %s with %s (administratively prohibited): an ACL or firewall on %s refuses this traffic; ask for a permit from this subnet to %s TCP %d on that device.", by, port, addr, det.ICMP, by, addr, det.Port)
-	case ReasonPortUnreach:
+	case vocab.ReasonPortUnreach:
 		return fmt.Sprintf("%s answered ICMP port unreachable for TCP %s: a firewall rule that rejects (such as iptables REJECT) refuses this port on %s or on the path.", by, port, by)
-	case ReasonHostUnreach:
+	case vocab.ReasonHostUnreach:
 		if det.NeighborFailed {
 			return fmt.Sprintf("%s is on this host's own subnet but did not answer ARP/ND: the room is off or unplugged, has another address or VLAN, or Wi-Fi client isolation (no hairpinning on the AP) keeps this client from wired hosts.", addr)
 		}
 		return fmt.Sprintf("%s reports host unreachable: it has a route toward %s but the host does not answer ARP/ND there; the room is off, unplugged, on another VLAN, or has another address.", dash(by), addr)
-	case ReasonNetUnreach:
+	case vocab.ReasonNetUnreach:
 		return fmt.Sprintf("%s reports network unreachable: it has no route to %s's subnet; add the route (or fix the redistribution) on %s or upstream.", dash(by), addr, dash(by))
-	case ReasonTTLExceeded:
+	case vocab.ReasonTTLExceeded:
 		return fmt.Sprintf("The SYN to %s expired in transit (reported by %s): a routing loop between routers on the path.", addr, dash(by))
-	case ReasonParameterProblem:
+	case vocab.ReasonParameterProblem:
 		return fmt.Sprintf("%s answered the SYN to %s with an ICMP parameter problem: a device on the path could not parse the packet (odd IP options, a broken middlebox).", dash(by), addr)
-	case ReasonNoRoute:
+	case vocab.ReasonNoRoute:
 		return fmt.Sprintf("This host's routing table has no usable route to %s (route type %s): fix the local route, the VPN's split-tunnel list, or the interface addressing before testing further.", addr, det.RouteType)
-	case ReasonLocalPolicy:
+	case vocab.ReasonLocalPolicy:
 		return fmt.Sprintf("A firewall on this host refused to send to %s TCP %s: check the local firewall (nftables/iptables, endpoint-security software).", addr, port)
 	}
 	if res.Status == report.StatusError {
@@ -316,9 +346,9 @@ func dash(s string) string {
 	return s
 }
 
-func derefStr(s *string) string {
+func derefStr[T ~string](s *T) string {
 	if s == nil {
 		return ""
 	}
-	return *s
+	return string(*s)
 }

@@ -4,33 +4,16 @@ import (
 	"fmt"
 
 	"github.com/roompath/roompath/netpath"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // TCP observed states (DESIGN.md).
-const (
-	TCPOpen        = "open"
-	TCPClosed      = "closed"
-	TCPFiltered    = "filtered"
-	TCPUnreachable = "unreachable"
-	TCPNoRoute     = "no_route"
-	TCPLocalDenied = "local_denied"
-)
+const ()
 
 // TCP reasons (DESIGN.md), plus ttl_exceeded for a routing loop.
 const (
-	ReasonSynAck          = "syn_ack"
-	ReasonConnRefused     = "conn_refused"
-	ReasonNoResponse      = "no_response"
-	ReasonAdminProhibited = "admin_prohibited"
-	ReasonHostUnreach     = "host_unreach"
-	ReasonNetUnreach      = "net_unreach"
-	ReasonPortUnreach     = "port_unreach"
-	ReasonNoRoute         = "no_route"
-	ReasonLocalPolicy     = "local_policy"
-	ReasonTTLExceeded     = "ttl_exceeded"
-	// ReasonParameterProblem is an ICMP parameter problem (IPv4 type 12,
-	// ICMPv6 type 4): a device on the path could not parse the SYN.
-	ReasonParameterProblem = "parameter_problem"
+// vocab.ReasonParameterProblem is an ICMP parameter problem (IPv4 type 12,
+// ICMPv6 type 4): a device on the path could not parse the SYN.
 )
 
 // ICMP describes an ICMP or ICMPv6 error read from a socket's error queue.
@@ -54,7 +37,9 @@ func (m ICMP) String() string {
 
 // outcome is the classification of one connect attempt.
 type outcome struct {
-	observed, reason, failure string
+	observed vocab.Observed
+	reason   vocab.Reason
+	failure  vocab.Failure
 }
 
 // classifyICMP maps an ICMP error ending a connect to its outcome, with
@@ -68,54 +53,54 @@ func classifyICMP(m ICMP) (outcome, bool) {
 	}
 	if reply == netpath.ReplyTimeExceeded {
 		// The SYN left with a full TTL: time exceeded means a routing loop.
-		return reasonOutcome(ReasonTTLExceeded), true
+		return reasonOutcome(vocab.ReasonTTLExceeded), true
 	}
 	return reasonOutcome(kind), true
 }
 
 // reasonOutcome gives the observed state and failure string of a reason.
-func reasonOutcome(reason string) outcome {
+func reasonOutcome(reason vocab.Reason) outcome {
 	switch reason {
-	case ReasonSynAck:
-		return outcome{TCPOpen, reason, ""}
-	case ReasonConnRefused:
-		return outcome{TCPClosed, reason, FailureConnectionRefused}
-	case ReasonNoResponse:
-		return outcome{TCPFiltered, reason, FailureTimeout}
-	case ReasonAdminProhibited:
-		return outcome{TCPFiltered, reason, FailureHostUnreachable}
-	case ReasonPortUnreach:
-		return outcome{TCPFiltered, reason, FailureConnectionRefused}
-	case ReasonHostUnreach, ReasonTTLExceeded, ReasonParameterProblem:
-		return outcome{TCPUnreachable, reason, FailureHostUnreachable}
-	case ReasonNetUnreach:
-		return outcome{TCPUnreachable, reason, FailureNetworkUnreachable}
-	case ReasonNoRoute:
-		return outcome{TCPNoRoute, reason, FailureNetworkUnreachable}
-	case ReasonLocalPolicy:
-		return outcome{TCPLocalDenied, reason, FailurePermissionDenied}
+	case vocab.ReasonSynAck:
+		return outcome{vocab.TCPOpen, reason, ""}
+	case vocab.ReasonConnRefused:
+		return outcome{vocab.TCPClosed, reason, vocab.FailureConnectionRefused}
+	case vocab.ReasonNoResponse:
+		return outcome{vocab.TCPFiltered, reason, vocab.FailureTimeout}
+	case vocab.ReasonAdminProhibited:
+		return outcome{vocab.TCPFiltered, reason, vocab.FailureHostUnreachable}
+	case vocab.ReasonPortUnreach:
+		return outcome{vocab.TCPFiltered, reason, vocab.FailureConnectionRefused}
+	case vocab.ReasonHostUnreach, vocab.ReasonTTLExceeded, vocab.ReasonParameterProblem:
+		return outcome{vocab.TCPUnreachable, reason, vocab.FailureHostUnreachable}
+	case vocab.ReasonNetUnreach:
+		return outcome{vocab.TCPUnreachable, reason, vocab.FailureNetworkUnreachable}
+	case vocab.ReasonNoRoute:
+		return outcome{vocab.TCPNoRoute, reason, vocab.FailureNetworkUnreachable}
+	case vocab.ReasonLocalPolicy:
+		return outcome{vocab.TCPLocalDenied, reason, vocab.FailurePermissionDenied}
 	}
-	return outcome{TCPUnreachable, reason, FailureUnknownPrefix + reason}
+	return outcome{vocab.TCPUnreachable, reason, vocab.Unknown(string(reason))}
 }
 
 // classifyErrnoFailure maps the failure string of a connect error that came
 // without an ICMP message to a reason. routeProblem is true when the local
 // table has no usable route (checked by the caller).
-func classifyConnectFailure(failure string, routeProblem bool) outcome {
+func classifyConnectFailure(failure vocab.Failure, routeProblem bool) outcome {
 	if routeProblem {
-		return reasonOutcome(ReasonNoRoute)
+		return reasonOutcome(vocab.ReasonNoRoute)
 	}
 	switch failure {
-	case FailureConnectionRefused:
-		return reasonOutcome(ReasonConnRefused)
-	case FailureTimeout:
-		return reasonOutcome(ReasonNoResponse)
-	case FailureHostUnreachable:
-		return reasonOutcome(ReasonHostUnreach)
-	case FailureNetworkUnreachable:
-		return reasonOutcome(ReasonNetUnreach)
-	case FailurePermissionDenied:
-		return reasonOutcome(ReasonLocalPolicy)
+	case vocab.FailureConnectionRefused:
+		return reasonOutcome(vocab.ReasonConnRefused)
+	case vocab.FailureTimeout:
+		return reasonOutcome(vocab.ReasonNoResponse)
+	case vocab.FailureHostUnreachable:
+		return reasonOutcome(vocab.ReasonHostUnreach)
+	case vocab.FailureNetworkUnreachable:
+		return reasonOutcome(vocab.ReasonNetUnreach)
+	case vocab.FailurePermissionDenied:
+		return reasonOutcome(vocab.ReasonLocalPolicy)
 	}
-	return outcome{TCPUnreachable, "", failure}
+	return outcome{vocab.TCPUnreachable, "", failure}
 }

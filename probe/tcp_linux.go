@@ -12,7 +12,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/netpath/sockerr"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // tcpMode records that ICMP errors were read from the socket error queue
@@ -80,7 +82,7 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	err := unix.Connect(fd, sa)
 	switch {
 	case err == nil:
-		return attempt{out: reasonOutcome(ReasonSynAck), rtt: time.Since(t0)}
+		return attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: time.Since(t0)}
 	case !errors.Is(err, unix.EINPROGRESS):
 		return syncFailure(rc, err, time.Since(t0))
 	}
@@ -90,9 +92,9 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	case c.Canceled:
 		return attempt{err: ctx.Err()}
 	case c.TimedOut:
-		return attempt{out: reasonOutcome(ReasonNoResponse)}
+		return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
 	case c.Connected:
-		return attempt{out: reasonOutcome(ReasonSynAck), rtt: rtt}
+		return attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: rtt}
 	case c.Errno == 0:
 		// An ICMP error queued while connect() held the socket: the kernel
 		// kept retrying, but the message is the answer.
@@ -101,7 +103,7 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 				return attempt{out: out, icmp: m}
 			}
 		}
-		return attempt{out: reasonOutcome(ReasonNoResponse)}
+		return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
 	}
 	return asyncFailure(rc, c.Errno, rtt, c.Queued)
 }
@@ -114,12 +116,12 @@ func asyncFailure(rc syscall.RawConn, errno unix.Errno, rtt time.Duration, queue
 			return attempt{out: out, icmp: m}
 		}
 	}
-	f, _ := errnoFailure(errno)
-	if f == "" {
-		f = FailureUnknownPrefix + errno.Error()
+	f, ok := netpath.ErrnoFailure(errno)
+	if !ok {
+		f = vocab.Unknown(errno.Error())
 	}
 	a := attempt{out: classifyConnectFailure(f, false)}
-	if a.out.reason == ReasonConnRefused {
+	if a.out.reason == vocab.ReasonConnRefused {
 		a.rtt = rtt
 	}
 	return a

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // tcpMode records that only the connect error number was available.
@@ -28,17 +30,17 @@ func dialTCP(ctx context.Context, dst netip.AddrPort, timeout time.Duration) att
 	elapsed := time.Since(start)
 	if err == nil {
 		c.Close()
-		return attempt{out: reasonOutcome(ReasonSynAck), rtt: elapsed, duration: elapsed}
+		return attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: elapsed, duration: elapsed}
 	}
 	if ctx.Err() != nil {
 		return attempt{err: ctx.Err(), duration: elapsed}
 	}
 	f := Classify(err)
 	a := attempt{out: classifyConnectFailure(f, false), duration: elapsed}
-	if a.out.reason == ReasonConnRefused {
+	if a.out.reason == vocab.ReasonConnRefused {
 		a.rtt = elapsed
 	}
 	// A failure without any wait is local: let the caller read the route.
-	a.syncErr = (f == FailureNetworkUnreachable || f == FailureHostUnreachable) && elapsed < 50*time.Millisecond
+	a.syncErr = (f == vocab.FailureNetworkUnreachable || f == vocab.FailureHostUnreachable) && elapsed < 50*time.Millisecond
 	return a
 }

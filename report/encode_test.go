@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
@@ -39,19 +40,19 @@ func sampleVantage() report.Vantage {
 func sampleResults() []report.Result {
 	return []report.Result{
 		{ID: "tcp/10.10.5.23:9090", Check: "tcp", Target: "10.10.5.23:9090", Status: report.StatusPass, Expect: "open", Observed: "open", Reason: "syn_ack",
-			ReportedBy: "10.10.5.23", Layer: report.LayerTransport, DurationMS: 1.25, RTTMS: report.Float(1.2),
+			ReportedBy: "10.10.5.23", Layer: vocab.LayerTransport, DurationMS: 1.25, RTTMS: report.Float(1.2),
 			RTT:      &report.RTTStats{Count: 1, MinMS: 1.2, AvgMS: 1.2, MaxMS: 1.2},
 			Attempts: []report.Attempt{{N: 1, Observed: "open", Reason: "syn_ack", DurationMS: 1.25, RTTMS: report.Float(1.2)}}},
 		{ID: "tcp/10.10.5.24:9090", Check: "tcp", Target: "10.10.5.24:9090", Status: report.StatusFail, Expect: "open", Observed: "filtered", Reason: "admin_prohibited",
-			Failure: report.Str("host_unreachable"), Operation: report.Str("connect"), ReportedBy: "10.0.30.2", Layer: report.LayerTransport, DurationMS: 0.9,
-			Attempts: []report.Attempt{{N: 1, Observed: "filtered", Reason: "admin_prohibited", Failure: report.Str("host_unreachable"), ReportedBy: "10.0.30.2", DurationMS: 0.9}},
+			Failure: report.Str(vocab.FailureHostUnreachable), Operation: report.Str(vocab.OpConnect), ReportedBy: "10.0.30.2", Layer: vocab.LayerTransport, DurationMS: 0.9,
+			Attempts: []report.Attempt{{N: 1, Observed: "filtered", Reason: "admin_prohibited", Failure: report.Str(vocab.FailureHostUnreachable), ReportedBy: "10.0.30.2", DurationMS: 0.9}},
 			Detail:   map[string]any{"icmp": map[string]any{"type": 3, "code": 13, "from": "10.0.30.2"}},
 			Hint:     "10.0.30.2 rejected TCP 9090 with ICMP 3/13 (administratively prohibited)."},
 		{ID: "tcp/10.10.5.25:9090", Check: "tcp", Target: "room-3 (10.10.5.25:9090)", Status: report.StatusWarn, Expect: "open", Observed: "open", Reason: "syn_ack",
 			DurationMS: 3001, RTTMS: report.Float(14), Hint: "accepted only on some attempts <&>"},
 		{ID: "dns/zoom.us/AAAA@10.0.0.53", Check: "dns", Target: "zoom.us", Status: report.StatusSkip, Observed: "no_answer", DurationMS: 3},
 		{ID: "tcp/10.10.5.26:9090", Check: "tcp", Target: "10.10.5.26:9090", Status: report.StatusError, Observed: "not_run",
-			Failure: report.Str("permission_denied"), Operation: report.Str("connect"), Hint: "The probe could not be run."},
+			Failure: report.Str(vocab.FailurePermissionDenied), Operation: report.Str(vocab.OpConnect), Hint: "The probe could not be run."},
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 type junitEncoder struct{ w io.Writer }
@@ -65,7 +67,7 @@ func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
 // a passing case whose system-out carries the warning.
 func (e *junitEncoder) End(r *Report) error {
 	suites := junitSuites{Name: r.Tool, Time: seconds(r.DurationMS)}
-	index := map[string]int{}
+	index := map[vocab.Check]int{}
 	for i := range r.Results {
 		res := &r.Results[i]
 		k, ok := index[res.Check]
@@ -73,13 +75,13 @@ func (e *junitEncoder) End(r *Report) error {
 			k = len(suites.Suites)
 			index[res.Check] = k
 			suites.Suites = append(suites.Suites, junitSuite{
-				Name: r.Tool + "." + res.Check, Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
+				Name: r.Tool + "." + string(res.Check), Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
 				Hostname: r.Vantage.Hostname, Time: seconds(r.DurationMS),
 				Properties: []junitProperty{{"schema", r.Schema}, {"version", r.Version}, {"interrupted", fmt.Sprint(r.Interrupted)}},
 			})
 		}
 		s := &suites.Suites[k]
-		c := junitCase{Classname: r.Tool + "." + res.Check, Name: res.ID, Time: seconds(res.DurationMS)}
+		c := junitCase{Classname: r.Tool + "." + string(res.Check), Name: res.ID, Time: seconds(res.DurationMS)}
 		msg := &junitMessage{Message: oneLine(res), Type: failureType(res), Body: caseBody(res)}
 		switch res.Status {
 		case StatusFail:
@@ -110,9 +112,9 @@ func (e *junitEncoder) End(r *Report) error {
 }
 
 func oneLine(res *Result) string {
-	parts := []string{res.Observed}
+	parts := []string{string(res.Observed)}
 	if res.Reason != "" {
-		parts = append(parts, res.Reason)
+		parts = append(parts, string(res.Reason))
 	}
 	if res.ReportedBy != "" {
 		parts = append(parts, "reported by "+res.ReportedBy)
@@ -125,7 +127,7 @@ func oneLine(res *Result) string {
 
 func failureType(res *Result) string {
 	if res.Failure != nil {
-		return *res.Failure
+		return string(*res.Failure)
 	}
 	return ""
 }

@@ -65,7 +65,7 @@ func (e *textEncoder) End(r *Report) error {
 	for i := range r.Results {
 		res := &r.Results[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.statusWord(res.Status)+pad(res.Status),
-			res.Check, labels[i], dash(res.Observed), dash(res.Reason), dash(res.ReportedBy), rtt(res.RTTMS))
+			res.Check, labels[i], dash(string(res.Observed)), dash(string(res.Reason)), dash(res.ReportedBy), rtt(res.RTTMS))
 	}
 	tw.Flush()
 	e.writeHints(&b, r.Results, labels)
@@ -88,13 +88,13 @@ func (e *textEncoder) End(r *Report) error {
 func targetLabels(rs []Result) []string {
 	seen := map[string]int{}
 	for _, r := range rs {
-		seen[r.Check+"\x00"+r.Target]++
+		seen[string(r.Check)+"\x00"+r.Target]++
 	}
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = r.Target
-		if seen[r.Check+"\x00"+r.Target] > 1 {
-			out[i] = strings.TrimPrefix(r.ID, r.Check+"/")
+		if seen[string(r.Check)+"\x00"+r.Target] > 1 {
+			out[i] = strings.TrimPrefix(r.ID, string(r.Check)+"/")
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
 	"github.com/roompath/roompath/cmd/roompath/diffcmd"
+	"github.com/roompath/roompath/cmd/roompath/respondercmd"
 	"github.com/roompath/roompath/cmd/roompath/runcmd"
 	"github.com/roompath/roompath/cmd/roompath/servecmd"
 	"github.com/roompath/roompath/cmd/roompath/statuscmd"
@@ -24,6 +25,6 @@ func commands() map[string]command {
 		"diff":      {"what changed between two reports (json or ndjson)", diffcmd.Main},
 		"run":       {"check a profile's must_reach and must_not_reach from this network", tool(runcmd.Tool)},
 		"status":    {"Zoom's service status from its status page", tool(statuscmd.Tool)},
-		"responder": {"serve the echo protocol for transparent-proxy tests", proxycmd.ResponderMain},
+		"responder": {"serve the echo protocol for transparent-proxy tests", respondercmd.Main},
 	}
 }

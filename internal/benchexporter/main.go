@@ -114,7 +114,7 @@ func startTarget() (string, func(), error) {
 // each on a free loopback port, and waits until both answer.
 func startExporters(dir, blackbox, target string) ([]*exporterUnderTest, error) {
 	bin := filepath.Join(dir, "roompath-serve")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/roompath/roompath/exporter/internal/servebin").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/roompath/roompath/cmd/roompath/servecmd/testdata/servebin").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	bbConf := filepath.Join(dir, "blackbox.yml")

@@ -163,7 +163,7 @@ func summarize(b []byte) {
 	}
 	counts := map[string]int{}
 	for _, r := range rep.Results {
-		counts[r.Observed+"/"+r.Reason]++
+		counts[string(r.Observed)+"/"+string(r.Reason)]++
 	}
 	keys := make([]string, 0, len(counts))
 	for k := range counts {

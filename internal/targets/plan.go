@@ -39,12 +39,22 @@ type Item struct {
 	Port uint16
 	// Name is the hostname the address came from, if any.
 	Name string
+	// Via is the resolver whose answer gave Addr for Name (Resolved.Via).
+	Via  string
 	Spec *Spec
 	Err  error
 }
 
 // Resolver returns every address of a hostname.
-type Resolver func(ctx context.Context, host string) ([]netip.Addr, error)
+type Resolver func(ctx context.Context, host string) (Resolved, error)
+
+// Resolved is what a hostname resolved to.
+type Resolved struct {
+	// Addrs are its addresses.
+	Addrs []netip.Addr
+	// Via says which resolver gave each address; nil when not known.
+	Via map[netip.Addr]string
+}
 
 // All yields every target in order, lazily: specs in the order given,
 // addresses ascending, ports in list order.
@@ -68,7 +78,8 @@ func (p Plan) portsOf(s *Spec) []uint16 {
 func (p Plan) yieldSpec(ctx context.Context, s *Spec, resolve Resolver, yield func(Item) bool) bool {
 	ports := p.portsOf(s)
 	if s.Kind == KindHost {
-		addrs, err := resolve(ctx, s.Host)
+		res, err := resolve(ctx, s.Host)
+		addrs := res.Addrs
 		if err == nil && len(addrs) == 0 {
 			err = fmt.Errorf("%s has no addresses", s.Host)
 		}
@@ -82,7 +93,7 @@ func (p Plan) yieldSpec(ctx context.Context, s *Spec, resolve Resolver, yield fu
 		}
 		for _, a := range addrs {
 			for _, port := range ports {
-				if !yield(Item{Addr: a.Unmap(), Port: port, Name: s.Host, Spec: s}) {
+				if !yield(Item{Addr: a.Unmap(), Port: port, Name: s.Host, Via: res.Via[a], Spec: s}) {
 					return false
 				}
 			}

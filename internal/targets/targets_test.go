@@ -108,8 +108,8 @@ func TestPlanExpandsLazilyInOrder(t *testing.T) {
 	if got := plan.Size().Int64(); got != 4*2+1+2 {
 		t.Errorf("Size = %d", got)
 	}
-	resolve := func(context.Context, string) ([]netip.Addr, error) {
-		return []netip.Addr{netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("2001:db8::7")}, nil
+	resolve := func(context.Context, string) (Resolved, error) {
+		return Resolved{Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("2001:db8::7")}}, nil
 	}
 	var got []string
 	for it := range plan.All(context.Background(), resolve) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -15,17 +16,11 @@ import (
 // ChromeOS use).
 const DefaultCaptiveURL = "http://connectivitycheck.gstatic.com/generate_204"
 
-// Captive check observed states (docs/proxycheck.md).
-const (
-	ObservedNoPortal = "none"   // 204, empty body
-	ObservedPortal   = "portal" // anything else: a redirect, a login page
-)
-
 const hintPortal = "A captive portal intercepts HTTP here: the room cannot reach the Zoom cloud until someone signs in. Put Zoom Rooms on a network without a portal, or whitelist the room's MAC address in the portal."
 
-// CaptiveCheck configures the captive-portal check.
-type CaptiveCheck struct {
-	// URL is the known-answer URL; nil means DefaultCaptiveURL.
+// CaptiveConfig configures the captive-portal check.
+type CaptiveConfig struct {
+	// URL is the known-answer URL (http://); nil means DefaultCaptiveURL.
 	URL *url.URL
 	// Dialer applies connect-to rules; nil dials directly.
 	Dialer *Dialer
@@ -33,65 +28,82 @@ type CaptiveCheck struct {
 	Timeout time.Duration
 }
 
-// Captive is a ready captive-portal check.
-type Captive struct{ cfg CaptiveCheck }
+// Captive is a ready captive-portal check. Build it with NewCaptive; it is
+// safe for concurrent use.
+type Captive struct{ cfg CaptiveConfig }
 
-// NewCaptive captures cfg.
-func NewCaptive(cfg CaptiveCheck) *Captive {
+// NewCaptive checks cfg's URL (http:// with a host) and fills in the
+// defaults. An error names the bad value.
+func NewCaptive(cfg CaptiveConfig) (*Captive, error) {
+	if cfg.URL == nil {
+		cfg.URL, _ = url.Parse(DefaultCaptiveURL)
+	}
+	if err := checkHTTPURL("captive", cfg.URL); err != nil {
+		return nil, err
+	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &Dialer{}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.URL == nil {
-		cfg.URL, _ = url.Parse(DefaultCaptiveURL)
-	}
-	return &Captive{cfg: cfg}
+	return &Captive{cfg: cfg}, nil
 }
 
-type captiveDetail struct {
-	Addr        string `json:"addr"`
-	Status      int    `json:"status,omitempty"`
-	Location    string `json:"location,omitempty"`
+// CaptiveDetail is the evidence of a captive-portal check (the Detail of
+// its result).
+type CaptiveDetail struct {
+	// Addr is the address dialled, after the connect-to rules.
+	Addr string `json:"addr"`
+	// Status is the HTTP status of the answer; zero when none came.
+	Status int `json:"status,omitempty"`
+	// Location is the answer's Location header (a portal's redirect).
+	Location string `json:"location,omitempty"`
+	// ContentType is the answer's Content-Type header.
 	ContentType string `json:"content_type,omitempty"`
-	BodyBytes   int    `json:"body_bytes"`
-	Truncated   bool   `json:"truncated,omitempty"`
-	Title       string `json:"title,omitempty"`
+	// BodyBytes is the size of the body read.
+	BodyBytes int `json:"body_bytes"`
+	// Truncated is true when the body exceeded the size cap.
+	Truncated bool `json:"truncated,omitempty"`
+	// Title is the HTML title of the body (portal pages name the venue).
+	Title string `json:"title,omitempty"`
 }
 
 // Run fetches the known-answer URL (directly, not through a proxy, the way
-// operating systems probe) and compares.
-func (c *Captive) Run(ctx context.Context) report.Result {
+// operating systems probe), compares and emits one result, with seq 0,
+// whose Detail is a *CaptiveDetail.
+func (c *Captive) Run(ctx context.Context, emit report.Emit) { emit(0, c.measure(ctx)) }
+
+func (c *Captive) measure(ctx context.Context) report.Result {
 	start := time.Now()
 	u := c.cfg.URL
 	raw := "GET " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\nUser-Agent: " + userAgent + "\r\nAccept: */*\r\nConnection: close\r\n\r\n"
 	x := rawExchange(ctx, c.cfg.Dialer, hostPortOf(u), []byte(raw), c.cfg.Timeout)
-	d := &captiveDetail{Addr: x.addr}
+	d := &CaptiveDetail{Addr: x.addr}
 	res := judgeCaptive(x, d)
-	res.ID, res.Check, res.Target, res.Layer = "captive/"+u.String(), "captive", u.String(), report.LayerLocal
+	res.ID, res.Check, res.Target, res.Layer = "captive/"+u.String(), vocab.CheckCaptive, u.String(), vocab.LayerLocal
 	res.DurationMS, res.Detail = report.MS(time.Since(start)), d
 	return res
 }
 
-func judgeCaptive(x exchange, d *captiveDetail) report.Result {
+func judgeCaptive(x exchange, d *CaptiveDetail) report.Result {
 	if x.err != nil {
-		r := failed(ObservedUnreachable, "no_answer", classify(x.err), x.op, "The known-answer URL did not answer; whether a portal is in the way cannot be told. Try --captive-url with a reachable generate_204 URL.")
+		r := failed(vocab.CaptiveUnreachable, vocab.ReasonNoAnswer, classify(x.err), x.op, "The known-answer URL did not answer; whether a portal is in the way cannot be told. Try --captive-url with a reachable generate_204 URL.")
 		r.Status = report.StatusWarn
 		return r
 	}
 	d.Status, d.Location, d.ContentType = x.resp.StatusCode, x.resp.Header.Get("Location"), x.resp.Header.Get("Content-Type")
 	d.BodyBytes, d.Truncated, d.Title = len(x.body), x.truncated, pageTitle(x.body)
 	if x.resp.StatusCode == 204 && len(x.body) == 0 {
-		return report.Result{Status: report.StatusPass, Observed: ObservedNoPortal, Reason: "known_answer", RTTMS: report.Float(report.MS(x.rtt))}
+		return report.Result{Status: report.StatusPass, Observed: vocab.CaptiveNone, Reason: vocab.ReasonKnownAnswer, RTTMS: report.Float(report.MS(x.rtt))}
 	}
-	reason := "unexpected_answer"
+	reason := vocab.ReasonUnexpectedAnswer
 	if x.resp.StatusCode >= 300 && x.resp.StatusCode < 400 {
-		reason = "redirect"
+		reason = vocab.ReasonRedirect
 	} else if x.resp.StatusCode == 200 {
-		reason = "login_page"
+		reason = vocab.ReasonLoginPage
 	}
-	r := failed(ObservedPortal, reason, "", "", hintPortal)
+	r := failed(vocab.CaptivePortal, reason, "", "", hintPortal)
 	r.RTTMS = report.Float(report.MS(x.rtt))
 	return r
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // ErrHeadTooLarge is returned when a peer's HTTP head exceeds the size cap.
@@ -23,7 +24,7 @@ func (e *errPAC) Unwrap() error { return e.err }
 
 // classify maps an error to its failure string: the typed errors of this
 // package first, then probe.Classify.
-func classify(err error) string {
+func classify(err error) vocab.Failure {
 	var (
 		inv *errInvalidHTTP
 		pac *errPAC
@@ -32,11 +33,11 @@ func classify(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrHeadTooLarge):
-		return probe.FailureHTTPHeadTooLarge
+		return vocab.FailureHTTPHeadTooLarge
 	case errors.As(err, &pac):
-		return probe.FailurePACInvalid
+		return vocab.FailurePACInvalid
 	case errors.As(err, &inv):
-		return probe.FailureHTTPInvalidResponse
+		return vocab.FailureHTTPInvalidResponse
 	}
 	return probe.Classify(err)
 }

@@ -16,16 +16,17 @@ const (
 	SourceNone = "none" // nothing configured: direct
 )
 
-// ProxyConfig is the explicit proxy configuration of this host as the
-// checks use it. The zero value means no proxy.
-type ProxyConfig struct {
+// Settings are the proxy settings of this host as the checks use them:
+// what Discover found (--proxy, the environment, a PAC file). A nil or zero
+// Settings means no proxy.
+type Settings struct {
 	// Fixed, when non-empty, is used for every URL (--proxy).
 	Fixed []Hop
 	// Env is the environment's configuration; nil means none.
 	Env *httpproxy.Config
 	// PAC is a compiled PAC file; nil means none.
 	PAC *PAC
-	// PACURL is where PAC came from.
+	// PACURL is where PAC came from; empty when PAC is nil.
 	PACURL string
 }
 
@@ -46,7 +47,7 @@ type Decision struct {
 // Decide asks the configuration how to reach rawURL. A PAC evaluation
 // error is returned with a direct decision, so callers can report it and
 // carry on.
-func (c *ProxyConfig) Decide(ctx context.Context, rawURL string) (Decision, error) {
+func (c *Settings) Decide(ctx context.Context, rawURL string) (Decision, error) {
 	d := Decision{Source: SourceNone, URL: rawURL, Hops: []Hop{{Kind: HopDirect}}}
 	var err error
 	switch {
@@ -72,7 +73,7 @@ func (c *ProxyConfig) Decide(ctx context.Context, rawURL string) (Decision, erro
 
 // envHop is the environment's proxy for rawURL, nil when there is none or
 // the setting is unusable.
-func (c *ProxyConfig) envHop(rawURL string) *Hop {
+func (c *Settings) envHop(rawURL string) *Hop {
 	if c.Env == nil {
 		return nil
 	}
@@ -92,7 +93,7 @@ func (c *ProxyConfig) envHop(rawURL string) *Hop {
 }
 
 // HasProxy reports whether any proxy source is configured.
-func (c *ProxyConfig) HasProxy() bool {
+func (c *Settings) HasProxy() bool {
 	return c != nil && (len(c.Fixed) > 0 || c.PAC != nil || (c.Env != nil && (c.Env.HTTPProxy != "" || c.Env.HTTPSProxy != "")))
 }
 

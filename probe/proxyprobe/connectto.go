@@ -13,8 +13,14 @@ import (
 // Host header and CONNECT requests still name Host. An empty Host or Port
 // matches any; an empty ToHost or ToPort keeps the original.
 type ConnectTo struct {
-	Host, Port     string
-	ToHost, ToPort string
+	// Host is the host name to match; empty matches any.
+	Host string
+	// Port is the port to match; empty matches any.
+	Port string
+	// ToHost is where a matched connection goes; empty keeps Host.
+	ToHost string
+	// ToPort is the port a matched connection goes to; empty keeps Port.
+	ToPort string
 }
 
 // ParseConnectTo parses "HOST:PORT:TOHOST:TOPORT"; IPv6 addresses go in

@@ -10,72 +10,81 @@ import (
 
 	"golang.org/x/net/http/httpproxy"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
-// Configuration check observed states (docs/proxycheck.md).
-const (
-	ObservedConfigNone     = "none"      // no proxy configured, no WPAD
-	ObservedConfigExplicit = "explicit"  // --proxy or the environment
-	ObservedConfigPAC      = "pac"       // a PAC file (--pac or WPAD)
-	ObservedConfigPACError = "pac_error" // a PAC file that cannot be used
-)
-
-// Discovery configures how the proxy configuration is found.
-type Discovery struct {
+// DiscoveryConfig configures how the proxy settings are found.
+type DiscoveryConfig struct {
 	// Proxy, when non-empty, is used for every target (a URL or host:port;
 	// "none" turns every proxy source off, including the environment).
 	Proxy string
 	// PAC is a PAC file's URL or path; empty means WPAD when WPAD is on.
 	PAC string
-	// WPAD turns on WPAD discovery through DNS when PAC is empty.
+	// WPAD configures WPAD discovery through DNS, used when PAC is empty.
 	WPAD WPAD
 	// NoWPAD turns WPAD discovery off.
 	NoWPAD bool
-	// Getenv reads the environment; nil means os.Getenv.
-	Getenv func(string) string
 	// Dialer applies connect-to rules to PAC downloads; nil dials directly.
 	Dialer *Dialer
-	// PACOptions are the PAC helpers' seams.
+	// PACOptions configure the PAC helpers (the resolver of dnsResolve,
+	// the address of myIpAddress); the zero value uses this host's.
 	PACOptions PACOptions
 }
 
-type configDetail struct {
-	Env        map[string]string `json:"env,omitempty"`
-	Proxy      string            `json:"proxy,omitempty"`
-	PACURL     string            `json:"pac_url,omitempty"`
-	PACSource  string            `json:"pac_source,omitempty"`
-	WPAD       *WPADFound        `json:"wpad,omitempty"`
-	WPADError  string            `json:"wpad_failure,omitempty"`
-	PACFailure string            `json:"pac_failure,omitempty"`
+// ConfigDetail is the evidence of the "proxy/config" result (its Detail):
+// where the proxy settings came from.
+type ConfigDetail struct {
+	// Env holds the proxy variables set in the environment, credentials
+	// redacted; nil when none is set.
+	Env map[string]string `json:"env,omitempty"`
+	// Proxy is DiscoveryConfig.Proxy as a PAC entry, or "none".
+	Proxy string `json:"proxy,omitempty"`
+	// PACURL is the PAC file's URL or path; empty when there is none.
+	PACURL string `json:"pac_url,omitempty"`
+	// PACSource is where the PAC file came from: "flag" or "wpad".
+	PACSource string `json:"pac_source,omitempty"`
+	// WPAD is what the WPAD lookup found; nil when it did not run.
+	WPAD *WPADFound `json:"wpad,omitempty"`
+	// WPADError is why the WPAD lookup found nothing: a failure string, or
+	// "wpad_not_found" when no wpad name resolves.
+	WPADError string `json:"wpad_failure,omitempty"`
+	// PACFailure is why the PAC file cannot be used; empty when it can.
+	PACFailure vocab.Failure `json:"pac_failure,omitempty"`
 }
 
 // envNames are the variables httpproxy reads.
 var envNames = []string{"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "REQUEST_METHOD", "http_proxy", "https_proxy", "no_proxy"}
 
-// Discover builds the proxy configuration and a "proxy/config" result that
-// reports where it came from. A usage error (a bad --proxy) is returned as
-// error; everything the network says is in the result.
-func Discover(ctx context.Context, disc Discovery) (*ProxyConfig, report.Result, error) {
+// Discover builds the proxy settings and a "proxy/config" result that
+// reports where they came from (its Detail is a *ConfigDetail). A usage
+// error (a bad DiscoveryConfig.Proxy) is returned as error; everything the
+// network says is in the result.
+func Discover(ctx context.Context, disc DiscoveryConfig) (*Settings, report.Result, error) {
+	return discover(ctx, disc, os.Getenv)
+}
+
+// discover is Discover reading the environment with getenv (tests pass a
+// map's, never the machine's).
+func discover(ctx context.Context, disc DiscoveryConfig, getenv func(string) string) (*Settings, report.Result, error) {
 	start := time.Now()
-	cfg, d := &ProxyConfig{}, &configDetail{Env: map[string]string{}}
-	res, err := disc.discover(ctx, cfg, d)
+	st, d := &Settings{}, &ConfigDetail{Env: map[string]string{}}
+	res, err := disc.find(ctx, st, d, getenv)
 	if err != nil {
 		return nil, report.Result{}, err
 	}
-	res.ID, res.Check, res.Target, res.Layer = "proxy/config", "proxy", "configuration", report.LayerProxy
+	res.ID, res.Check, res.Target, res.Layer = "proxy/config", vocab.CheckProxy, "configuration", vocab.LayerProxy
 	res.DurationMS, res.Detail = report.MS(time.Since(start)), d
 	if len(d.Env) == 0 {
 		d.Env = nil
 	}
-	return cfg, res, nil
+	return st, res, nil
 }
 
-func (disc *Discovery) discover(ctx context.Context, cfg *ProxyConfig, d *configDetail) (report.Result, error) {
+func (disc *DiscoveryConfig) find(ctx context.Context, cfg *Settings, d *ConfigDetail, getenv func(string) string) (report.Result, error) {
 	if strings.EqualFold(disc.Proxy, "none") {
 		d.Proxy = "none"
-		return report.Result{Status: report.StatusPass, Observed: ObservedConfigNone, Reason: "disabled_by_flag"}, nil
+		return report.Result{Status: report.StatusPass, Observed: vocab.ProxyConfigNone, Reason: vocab.ReasonDisabledByFlag}, nil
 	}
 	if disc.Proxy != "" {
 		h, err := ParseProxyURL(disc.Proxy)
@@ -84,24 +93,29 @@ func (disc *Discovery) discover(ctx context.Context, cfg *ProxyConfig, d *config
 		}
 		cfg.Fixed, d.Proxy = []Hop{h}, h.String()
 	}
-	disc.readEnv(cfg, d)
+	readEnv(getenv, cfg, d)
 	pacRes := disc.findPAC(ctx, cfg, d)
 	switch {
 	case pacRes != nil:
 		return *pacRes, nil
 	case cfg.HasProxy() && cfg.PAC != nil:
-		return report.Result{Status: report.StatusPass, Observed: ObservedConfigPAC, Reason: "pac_" + d.PACSource}, nil
+		return report.Result{Status: report.StatusPass, Observed: vocab.ProxyConfigPAC, Reason: pacReasons[d.PACSource]}, nil
 	case cfg.HasProxy():
-		return report.Result{Status: report.StatusPass, Observed: ObservedConfigExplicit, Reason: "explicit"}, nil
+		return report.Result{Status: report.StatusPass, Observed: vocab.ProxyConfigExplicit, Reason: vocab.ReasonExplicit}, nil
 	}
-	return report.Result{Status: report.StatusPass, Observed: ObservedConfigNone, Reason: "nothing_configured"}, nil
+	return report.Result{Status: report.StatusPass, Observed: vocab.ProxyConfigNone, Reason: vocab.ReasonNothingConfigured}, nil
 }
 
-func (disc *Discovery) readEnv(cfg *ProxyConfig, d *configDetail) {
-	get := disc.Getenv
-	if get == nil {
-		get = os.Getenv
-	}
+// pacReasons are the reasons of a usable PAC file, by ConfigDetail.PACSource.
+var pacReasons = map[string]vocab.Reason{pacSourceFlag: vocab.ReasonPACFlag, pacSourceWPAD: vocab.ReasonPACWPAD}
+
+// PAC sources (ConfigDetail.PACSource).
+const (
+	pacSourceFlag = "flag" // DiscoveryConfig.PAC
+	pacSourceWPAD = "wpad" // found with WPAD
+)
+
+func readEnv(get func(string) string, cfg *Settings, d *ConfigDetail) {
 	for _, n := range envNames {
 		if v := get(n); v != "" {
 			d.Env[n] = redact(v)
@@ -118,12 +132,12 @@ func (disc *Discovery) readEnv(cfg *ProxyConfig, d *configDetail) {
 
 // findPAC loads --pac, or discovers one with WPAD; it returns a result only
 // when a PAC was found but cannot be used.
-func (disc *Discovery) findPAC(ctx context.Context, cfg *ProxyConfig, d *configDetail) *report.Result {
+func (disc *DiscoveryConfig) findPAC(ctx context.Context, cfg *Settings, d *ConfigDetail) *report.Result {
 	src, dialer := disc.PAC, disc.Dialer
 	if dialer == nil {
 		dialer = &Dialer{}
 	}
-	d.PACSource = "flag"
+	d.PACSource = pacSourceFlag
 	if src == "" {
 		if disc.NoWPAD {
 			return nil
@@ -134,7 +148,7 @@ func (disc *Discovery) findPAC(ctx context.Context, cfg *ProxyConfig, d *configD
 			d.WPADError = classifyWPAD(err)
 			return nil
 		}
-		src, d.PACSource = found.URL, "wpad"
+		src, d.PACSource = found.URL, pacSourceWPAD
 		dialer = wpadDialer(dialer, found)
 	}
 	d.PACURL = src
@@ -144,11 +158,11 @@ func (disc *Discovery) findPAC(ctx context.Context, cfg *ProxyConfig, d *configD
 	}
 	if err != nil {
 		d.PACFailure = classify(err)
-		op := probe.OpPACFetch
+		op := vocab.OpPACFetch
 		if text != "" {
-			op = probe.OpPACEval
+			op = vocab.OpPACEval
 		}
-		r := failed(ObservedConfigPACError, "pac_unusable", d.PACFailure, op, "The proxy auto-config file cannot be used; clients fall back to direct or fail. Fix the PAC file at "+src+".")
+		r := failed(vocab.ProxyConfigPACError, vocab.ReasonPACUnusable, d.PACFailure, op, "The proxy auto-config file cannot be used; clients fall back to direct or fail. Fix the PAC file at "+src+".")
 		r.Status = report.StatusWarn
 		return &r
 	}
@@ -171,7 +185,7 @@ func classifyWPAD(err error) string {
 	if err == ErrNoWPAD {
 		return "wpad_not_found"
 	}
-	return classify(err)
+	return string(classify(err))
 }
 
 func firstNonEmpty(s ...string) string {

@@ -11,8 +11,10 @@ type HeaderChange struct {
 	Name string `json:"name"`
 	// ReceivedName is the name as received, when its case changed.
 	ReceivedName string `json:"received_name,omitempty"`
-	Sent         string `json:"sent"`
-	Received     string `json:"received"`
+	// Sent is the value as sent.
+	Sent string `json:"sent"`
+	// Received is the value as received.
+	Received string `json:"received"`
 }
 
 // HeadDiff compares a request head as sent with the head the responder
@@ -27,8 +29,10 @@ type HeadDiff struct {
 	// RequestLineChanged is true when the request line differs in any byte
 	// (method case, target form, protocol version).
 	RequestLineChanged bool `json:"request_line_changed"`
-	// SentRequestLine and ReceivedRequestLine show the change.
-	SentRequestLine     string `json:"sent_request_line,omitempty"`
+	// SentRequestLine is the request line as sent, when it changed.
+	SentRequestLine string `json:"sent_request_line,omitempty"`
+	// ReceivedRequestLine is the request line as received, when it
+	// changed.
 	ReceivedRequestLine string `json:"received_request_line,omitempty"`
 	// OrderChanged is true when the fields common to both came in another
 	// order.

@@ -9,16 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
-)
-
-// HTTP check observed states (docs/proxycheck.md).
-const (
-	ObservedClean    = "clean"    // the request arrived as sent
-	ObservedModified = "modified" // something rewrote or answered it
 )
 
 // EchoHeader marks a responder's answer (internal/responder sets it).
@@ -32,10 +27,10 @@ const (
 	hintEchoError = "The responder could not be reached; check --echo and that 'roompath responder' listens there."
 )
 
-// HTTPEchoCheck configures the transparent-proxy check against a responder
-// (the echo protocol: the response body is the exact bytes of the request
-// head as received).
-type HTTPEchoCheck struct {
+// HTTPEchoConfig configures the transparent-proxy check against a
+// responder (the echo protocol: the response body is the exact bytes of
+// the request head as received).
+type HTTPEchoConfig struct {
 	// URL is the responder, http://host[:port][/path].
 	URL *url.URL
 	// Dialer applies connect-to rules; nil dials directly.
@@ -43,34 +38,37 @@ type HTTPEchoCheck struct {
 	// Timeout bounds the connection and the exchange; zero means
 	// DefaultTimeout.
 	Timeout time.Duration
-	// rand drives the header-case randomisation; nil means a random seed.
+}
+
+// HTTPEcho is a ready transparent-proxy check. Build it with NewHTTPEcho;
+// it is safe for concurrent use. Every Run sends the same token, with its
+// header cases drawn afresh.
+type HTTPEcho struct {
+	cfg HTTPEchoConfig
+	// mu guards rand, which drives the header-case randomisation.
+	mu   sync.Mutex
 	rand *rand.Rand
-	// token is the unique token; empty means a random one.
+	// token is the request's unique token.
 	token string
 }
 
-// HTTPEcho is a ready transparent-proxy check.
-type HTTPEcho struct{ cfg HTTPEchoCheck }
-
-// NewHTTPEcho captures cfg.
-func NewHTTPEcho(cfg HTTPEchoCheck) *HTTPEcho {
+// NewHTTPEcho checks cfg's URL (http:// with a host) and fills in the
+// defaults. An error names the bad value.
+func NewHTTPEcho(cfg HTTPEchoConfig) (*HTTPEcho, error) {
+	if err := checkHTTPURL("echo", cfg.URL); err != nil {
+		return nil, err
+	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &Dialer{}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.rand == nil {
-		var seed [16]byte
-		crand.Read(seed[:])
-		cfg.rand = rand.New(rand.NewPCG(leUint64(seed[:8]), leUint64(seed[8:])))
-	}
-	if cfg.token == "" {
-		var b [12]byte
-		crand.Read(b[:])
-		cfg.token = hex.EncodeToString(b[:])
-	}
-	return &HTTPEcho{cfg: cfg}
+	var seed [16]byte
+	crand.Read(seed[:])
+	var tok [12]byte
+	crand.Read(tok[:])
+	return &HTTPEcho{cfg: cfg, rand: rand.New(rand.NewPCG(leUint64(seed[:8]), leUint64(seed[8:]))), token: hex.EncodeToString(tok[:])}, nil
 }
 
 func leUint64(b []byte) uint64 {
@@ -81,27 +79,41 @@ func leUint64(b []byte) uint64 {
 	return v
 }
 
-// echoDetail is the evidence of an echo check.
-type echoDetail struct {
+// EchoDetail is the evidence of an echo check (the Detail of its result).
+type EchoDetail struct {
+	// HeadDiff compares the head as sent with the head the responder saw.
 	HeadDiff
-	Addr          string            `json:"addr"`
-	Token         string            `json:"token"`
-	TokenSeen     bool              `json:"token_seen"`
-	Status        int               `json:"status,omitempty"`
-	Sent          string            `json:"sent,omitempty"`
-	Received      string            `json:"received,omitempty"`
+	// Addr is the address dialled, after the connect-to rules.
+	Addr string `json:"addr"`
+	// Token is the request's unique token.
+	Token string `json:"token"`
+	// TokenSeen is true when the echoed head carries Token.
+	TokenSeen bool `json:"token_seen"`
+	// Status is the HTTP status of the answer; zero when none came.
+	Status int `json:"status,omitempty"`
+	// Sent is the request head as sent.
+	Sent string `json:"sent,omitempty"`
+	// Received is the body of the answer: the head as the responder saw it.
+	Received string `json:"received,omitempty"`
+	// ResponseMarks are the proxy headers (Via, X-Cache, …) on the answer.
 	ResponseMarks map[string]string `json:"response_proxy_headers,omitempty"`
-	Verdict       string            `json:"verdict_strength"`
+	// Verdict is "strong": a responder saw the request.
+	Verdict string `json:"verdict_strength"`
 }
 
-// Run sends the randomised request and compares what the responder saw.
-func (h *HTTPEcho) Run(ctx context.Context) report.Result {
+// Run sends the randomised request, compares what the responder saw and
+// emits one result, with seq 0, whose Detail is an *EchoDetail.
+func (h *HTTPEcho) Run(ctx context.Context, emit report.Emit) { emit(0, h.measure(ctx)) }
+
+func (h *HTTPEcho) measure(ctx context.Context) report.Result {
 	start := time.Now()
-	sent := BuildEchoRequest(h.cfg.URL, h.cfg.token, h.cfg.rand)
+	h.mu.Lock()
+	sent := BuildEchoRequest(h.cfg.URL, h.token, h.rand)
+	h.mu.Unlock()
 	x := rawExchange(ctx, h.cfg.Dialer, hostPortOf(h.cfg.URL), sent.Bytes(), h.cfg.Timeout)
-	d := &echoDetail{Addr: x.addr, Token: h.cfg.token, Sent: string(sent.Bytes()), Verdict: "strong"}
+	d := &EchoDetail{Addr: x.addr, Token: h.token, Sent: string(sent.Bytes()), Verdict: "strong"}
 	res := judgeEcho(sent, x, d)
-	res.ID, res.Check, res.Target, res.Layer = "http/"+h.cfg.URL.String(), "http", h.cfg.URL.String(), report.LayerProxy
+	res.ID, res.Check, res.Target, res.Layer = "http/"+h.cfg.URL.String(), vocab.CheckHTTP, h.cfg.URL.String(), vocab.LayerProxy
 	res.DurationMS, res.Detail = report.MS(time.Since(start)), d
 	if x.err == nil {
 		res.RTTMS = report.Float(report.MS(x.rtt))
@@ -110,12 +122,12 @@ func (h *HTTPEcho) Run(ctx context.Context) report.Result {
 }
 
 // judgeEcho turns an exchange into a verdict; d collects the evidence.
-func judgeEcho(sent Head, x exchange, d *echoDetail) report.Result {
+func judgeEcho(sent Head, x exchange, d *EchoDetail) report.Result {
 	if x.err != nil {
-		r := failed(ObservedUnreachable, "no_answer", classify(x.err), x.op, hintEchoError)
-		if x.op == probe.OpHTTPRoundTrip {
+		r := failed(vocab.HTTPUnreachable, vocab.ReasonNoAnswer, classify(x.err), x.op, hintEchoError)
+		if x.op == vocab.OpHTTPRoundTrip {
 			// something accepted the connection and then broke HTTP
-			r.Observed, r.Hint = ObservedModified, hintModified
+			r.Observed, r.Hint = vocab.HTTPModified, hintModified
 			return r
 		}
 		r.Status = report.StatusError
@@ -124,22 +136,22 @@ func judgeEcho(sent Head, x exchange, d *echoDetail) report.Result {
 	d.Status, d.Received = x.resp.StatusCode, string(x.body)
 	d.ResponseMarks = proxyMarks(x.resp.Header)
 	if x.resp.StatusCode != http.StatusOK || x.resp.Header.Get(EchoHeader) == "" {
-		return failed(ObservedModified, "proxy_answered", "", "", hintModified)
+		return failed(vocab.HTTPModified, vocab.ReasonProxyAnswered, "", "", hintModified)
 	}
 	got, err := ParseHead(x.body)
 	if err != nil {
-		return failed(ObservedModified, "not_echoed", probe.FailureHTTPInvalidResponse, probe.OpEchoParse, hintModified)
+		return failed(vocab.HTTPModified, vocab.ReasonNotEchoed, vocab.FailureHTTPInvalidResponse, vocab.OpEchoParse, hintModified)
 	}
 	d.HeadDiff = DiffHeads(sent, got)
 	tok, _ := got.Values(TokenHeader)
 	d.TokenSeen = tok == d.Token || strings.Contains(got.Target, d.Token)
 	switch {
 	case !d.TokenSeen:
-		return failed(ObservedModified, "token_missing", "", "", hintModified)
+		return failed(vocab.HTTPModified, vocab.ReasonTokenMissing, "", "", hintModified)
 	case !d.HeadDiff.Clean():
-		return failed(ObservedModified, "head_rewritten", "", "", hintModified)
+		return failed(vocab.HTTPModified, vocab.ReasonHeadRewritten, "", "", hintModified)
 	}
-	return report.Result{Status: report.StatusPass, Observed: ObservedClean, Reason: "echo_identical"}
+	return report.Result{Status: report.StatusPass, Observed: vocab.HTTPClean, Reason: vocab.ReasonEchoIdentical}
 }
 
 // BuildEchoRequest builds the probe request for u: an odd-case method,

@@ -12,18 +12,25 @@ const maxHeadFields = 256
 
 // Field is one header field as it appeared on the wire.
 type Field struct {
-	Name  string `json:"name"`
+	// Name is the field name in the case it was sent.
+	Name string `json:"name"`
+	// Value is the field value, spacing kept.
 	Value string `json:"value"`
 }
 
 // Head is an HTTP request head: the request line and the header fields in
 // order, names in the case they were sent.
 type Head struct {
+	// RequestLine is the first line, without its line ending.
 	RequestLine string
-	Method      string
-	Target      string
-	Proto       string
-	Fields      []Field
+	// Method is the request line's method, in the case it was sent.
+	Method string
+	// Target is the request target, e.g. "/?roompath_token=…".
+	Target string
+	// Proto is the protocol version, e.g. "HTTP/1.1".
+	Proto string
+	// Fields are the header fields in order.
+	Fields []Field
 }
 
 // ParseHead parses the echo protocol's payload: the exact bytes of a

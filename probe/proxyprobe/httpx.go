@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // exchange is one raw HTTP/1.1 request and its bounded response.
@@ -17,7 +17,7 @@ type exchange struct {
 	body      []byte
 	truncated bool
 	rtt       time.Duration
-	op        string // the step that failed
+	op        vocab.Operation // the step that failed
 	err       error
 }
 
@@ -27,7 +27,7 @@ type exchange struct {
 func rawExchange(ctx context.Context, d *Dialer, hostport string, raw []byte, timeout time.Duration) exchange {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	x := exchange{addr: d.Rewrite(hostport), op: probe.OpConnect}
+	x := exchange{addr: d.Rewrite(hostport), op: vocab.OpConnect}
 	conn, err := d.DialContext(ctx, hostport)
 	if err != nil {
 		x.err = err
@@ -36,7 +36,7 @@ func rawExchange(ctx context.Context, d *Dialer, hostport string, raw []byte, ti
 	defer conn.Close()
 	stop := deadlineFromContext(ctx, conn)
 	defer stop()
-	x.op = probe.OpHTTPRoundTrip
+	x.op = vocab.OpHTTPRoundTrip
 	start := time.Now()
 	if _, err := conn.Write(raw); err != nil {
 		x.err = err

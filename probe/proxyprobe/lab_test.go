@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/roompath/roompath/netpath/nslab"
-	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/proxytest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -146,11 +146,12 @@ func (pl *proxyLab) dialer(rules ...string) *Dialer {
 
 func TestLabProxyScenarios(t *testing.T) {
 	pl := newProxyLab(t)
+	run := resultOf(t)
 	hop, _ := ParseProxyURL(labProxyURL)
-	explicit := &ProxyConfig{Fixed: []Hop{hop}}
+	explicit := &Settings{Fixed: []Hop{hop}}
 	authHop, _ := ParseProxyURL("http://" + labRouter + ":3131")
 	mitmHop, _ := ParseProxyURL("http://" + labRouter + ":3132")
-	auth, mitm := &ProxyConfig{Fixed: []Hop{authHop}}, &ProxyConfig{Fixed: []Hop{mitmHop}}
+	auth, mitm := &Settings{Fixed: []Hop{authHop}}, &Settings{Fixed: []Hop{mitmHop}}
 	echo := func(raw string) *url.URL { u, _ := url.Parse(raw); return u }
 	tests := []struct {
 		name string
@@ -158,38 +159,38 @@ func TestLabProxyScenarios(t *testing.T) {
 		want verdict
 	}{
 		{"clean: direct 443", func() report.Result {
-			return NewProxy(ProxyCheck{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labClean+":443"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{Status: report.StatusPass, Observed: ObservedDirect}},
+			return run(NewProxy(ProxyConfig{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labClean+":443"), Timeout: scenarioTimeout}))
+		}, verdict{Status: report.StatusPass, Observed: vocab.ProxyDirect}},
 		{"clean: genuine TLS", func() report.Result {
-			return NewTLS(TLSCheck{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labClean+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
-		}, verdict{Status: report.StatusPass, Observed: ObservedGenuine}},
+			return run(newTLS(TLSConfig{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labClean+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool()}, emptyPool()))
+		}, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}},
 		{"clean: echo on an unredirected port", func() report.Result {
-			return NewHTTPEcho(HTTPEchoCheck{URL: echo("http://echo.lab.test:8080/"), Dialer: pl.dialer("echo.lab.test:8080", labClean+":8080"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{Status: report.StatusPass, Observed: ObservedClean}},
+			return run(NewHTTPEcho(HTTPEchoConfig{URL: echo("http://echo.lab.test:8080/"), Dialer: pl.dialer("echo.lab.test:8080", labClean+":8080"), Timeout: scenarioTimeout}))
+		}, verdict{Status: report.StatusPass, Observed: vocab.HTTPClean}},
 		{"transparent proxy behind nftables redirect", func() report.Result {
-			return NewHTTPEcho(HTTPEchoCheck{URL: echo("http://echo.lab.test/"), Dialer: pl.dialer("echo.lab.test:80", labClean+":80"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{Status: report.StatusFail, Observed: ObservedModified}},
+			return run(NewHTTPEcho(HTTPEchoConfig{URL: echo("http://echo.lab.test/"), Dialer: pl.dialer("echo.lab.test:80", labClean+":80"), Timeout: scenarioTimeout}))
+		}, verdict{Status: report.StatusFail, Observed: vocab.HTTPModified}},
 		{"TLS interception by redirect", func() report.Result {
-			return NewTLS(TLSCheck{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labInspect+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
-		}, verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}},
+			return run(newTLS(TLSConfig{Target: "zoom.us:443", Dialer: pl.dialer("zoom.us:443", labInspect+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool()}, emptyPool()))
+		}, verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}},
 		{"explicit proxy: 443 only through it", func() report.Result {
-			return NewProxy(ProxyCheck{Target: "zoom.us:443", Config: explicit, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{Status: report.StatusWarn, Observed: ObservedViaProxy}},
+			return run(NewProxy(ProxyConfig{Target: "zoom.us:443", Settings: explicit, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout}))
+		}, verdict{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy}},
 		{"explicit proxy: 8801 denied", func() report.Result {
-			return NewProxy(ProxyCheck{Target: "zoom.us:8801", Config: explicit, Dialer: pl.dialer("zoom.us:8801", labBlocked+":8801"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{report.StatusFail, ObservedProxyDenied, probe.FailureProxyDenied, probe.OpProxyConnect}},
+			return run(NewProxy(ProxyConfig{Target: "zoom.us:8801", Settings: explicit, Dialer: pl.dialer("zoom.us:8801", labBlocked+":8801"), Timeout: scenarioTimeout}))
+		}, verdict{report.StatusFail, vocab.ProxyDenied, vocab.FailureProxyDenied, vocab.OpProxyConnect}},
 		{"TLS through the explicit proxy", func() report.Result {
-			return NewTLS(TLSCheck{Target: "zoom.us:443", Config: explicit, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
-		}, verdict{Status: report.StatusPass, Observed: ObservedGenuine}},
+			return run(newTLS(TLSConfig{Target: "zoom.us:443", Settings: explicit, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool()}, emptyPool()))
+		}, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}},
 		{"explicit proxy demands authentication", func() report.Result {
-			return NewProxy(ProxyCheck{Target: "zoom.us:443", Config: auth, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{report.StatusFail, ObservedProxyAuthRequired, probe.FailureProxyAuthRequired, probe.OpProxyConnect}},
+			return run(NewProxy(ProxyConfig{Target: "zoom.us:443", Settings: auth, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout}))
+		}, verdict{report.StatusFail, vocab.ProxyAuthRequired, vocab.FailureProxyAuthRequired, vocab.OpProxyConnect}},
 		{"explicit proxy intercepts TLS", func() report.Result {
-			return NewTLS(TLSCheck{Target: "zoom.us:443", Config: mitm, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool(), SystemRoots: emptyPool()}).Run(context.Background())
-		}, verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}},
+			return run(newTLS(TLSConfig{Target: "zoom.us:443", Settings: mitm, Dialer: pl.dialer("zoom.us:443", labBlocked+":443"), Timeout: scenarioTimeout, Roots: pl.genuine.Pool()}, emptyPool()))
+		}, verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}},
 		{"captive portal", func() report.Result {
-			return NewCaptive(CaptiveCheck{URL: echo("http://captive.lab.test/generate_204"), Dialer: pl.dialer("captive.lab.test:80", labCaptive+":80"), Timeout: scenarioTimeout}).Run(context.Background())
-		}, verdict{Status: report.StatusFail, Observed: ObservedPortal}},
+			return run(NewCaptive(CaptiveConfig{URL: echo("http://captive.lab.test/generate_204"), Dialer: pl.dialer("captive.lab.test:80", labCaptive+":80"), Timeout: scenarioTimeout}))
+		}, verdict{Status: report.StatusFail, Observed: vocab.CaptivePortal}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 const testPAC = `
@@ -64,13 +63,13 @@ func TestPACFindProxy(t *testing.T) {
 func TestPACErrors(t *testing.T) {
 	tests := []struct {
 		name, src string
-		want      string
+		want      vocab.Failure
 	}{
-		{"syntax", "function FindProxyForURL(u, h) { return ", probe.FailurePACInvalid},
-		{"no function", "var x = 1;", probe.FailurePACInvalid},
-		{"throws", "function FindProxyForURL(u, h) { throw new Error('x'); }", probe.FailurePACInvalid},
-		{"endless loop", "function FindProxyForURL(u, h) { for(;;){} }", probe.FailureTimeout},
-		{"endless top level", "for(;;){}", probe.FailureTimeout},
+		{"syntax", "function FindProxyForURL(u, h) { return ", vocab.FailurePACInvalid},
+		{"no function", "var x = 1;", vocab.FailurePACInvalid},
+		{"throws", "function FindProxyForURL(u, h) { throw new Error('x'); }", vocab.FailurePACInvalid},
+		{"endless loop", "function FindProxyForURL(u, h) { for(;;){} }", vocab.FailureTimeout},
+		{"endless top level", "for(;;){}", vocab.FailureTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

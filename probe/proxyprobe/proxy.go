@@ -7,29 +7,20 @@ import (
 	"sync"
 	"time"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
 // DefaultTimeout is the per-attempt timeout when a config leaves it zero.
 const DefaultTimeout = 5 * time.Second
 
-// Proxy check observed states (docs/proxycheck.md).
-const (
-	ObservedDirect            = "direct"              // reachable without a proxy
-	ObservedViaProxy          = "via_proxy"           // only through the proxy
-	ObservedProxyDenied       = "proxy_denied"        // the proxy refused CONNECT
-	ObservedProxyAuthRequired = "proxy_auth_required" // the proxy wants credentials (407)
-	ObservedBlocked           = "blocked"             // neither way
-)
-
-// ProxyCheck configures the reachability check of one host:port, directly
+// ProxyConfig configures the reachability check of one host:port, directly
 // and through the configured proxy.
-type ProxyCheck struct {
+type ProxyConfig struct {
 	// Target is host:port, e.g. "zoom.us:8801".
 	Target string
-	// Config is the proxy configuration; nil means none.
-	Config *ProxyConfig
+	// Settings are the proxy settings (Discover); nil means no proxy.
+	Settings *Settings
 	// Dialer applies connect-to rules; nil dials directly.
 	Dialer *Dialer
 	// Timeout bounds each attempt (direct, and through the proxy); zero
@@ -39,18 +30,31 @@ type ProxyCheck struct {
 	ProxyRoots *x509.CertPool
 }
 
-// Proxy is a ready proxy check.
-type Proxy struct{ cfg ProxyCheck }
+// Proxy is a ready proxy check. Build it with NewProxy; it is safe for
+// concurrent use.
+type Proxy struct{ cfg ProxyConfig }
 
-// NewProxy captures cfg.
-func NewProxy(cfg ProxyCheck) *Proxy {
+// NewProxy checks cfg's target and fills in the defaults. An error names
+// the bad value.
+func NewProxy(cfg ProxyConfig) (*Proxy, error) {
+	if err := checkTarget(cfg.Target); err != nil {
+		return nil, err
+	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &Dialer{}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	return &Proxy{cfg: cfg}
+	return &Proxy{cfg: cfg}, nil
+}
+
+// withSettings is p with other proxy settings (a Suite learns them only
+// when it runs).
+func (p *Proxy) withSettings(s *Settings) *Proxy {
+	q := *p
+	q.cfg.Settings = s
+	return &q
 }
 
 // outcome is one attempt: direct (hop.Kind == HopDirect) or through a proxy.
@@ -64,10 +68,13 @@ type outcome struct {
 }
 
 // Run tries the target directly and through the configured proxy at the
-// same time and names what it found.
-func (p *Proxy) Run(ctx context.Context) report.Result {
+// same time and emits what it found: one result, with seq 0, whose Detail
+// is a *ProxyDetail.
+func (p *Proxy) Run(ctx context.Context, emit report.Emit) { emit(0, p.measure(ctx)) }
+
+func (p *Proxy) measure(ctx context.Context) report.Result {
 	start := time.Now()
-	dec, pacErr := p.cfg.Config.Decide(ctx, TargetURL(p.cfg.Target))
+	dec, pacErr := p.cfg.Settings.Decide(ctx, TargetURL(p.cfg.Target))
 	var direct, viaProxy *outcome
 	var wg sync.WaitGroup
 	wg.Go(func() { direct = p.tryDirect(ctx) })
@@ -76,10 +83,10 @@ func (p *Proxy) Run(ctx context.Context) report.Result {
 	}
 	wg.Wait()
 	res := proxyVerdict(direct, viaProxy)
-	if viaProxy != nil && viaProxy.ans != nil && res.Observed != ObservedDirect {
+	if viaProxy != nil && viaProxy.ans != nil && res.Observed != vocab.ProxyDirect {
 		res.ReportedBy = hostOfAddr(viaProxy.addr) // the proxy said so
 	}
-	res.ID, res.Check, res.Target, res.Layer = "proxy/"+p.cfg.Target, "proxy", p.cfg.Target, report.LayerProxy
+	res.ID, res.Check, res.Target, res.Layer = "proxy/"+p.cfg.Target, vocab.CheckProxy, p.cfg.Target, vocab.LayerProxy
 	res.DurationMS = report.MS(time.Since(start))
 	res.Attempts = attempts(direct, viaProxy)
 	res.Detail = proxyDetail(dec, pacErr, direct, viaProxy)
@@ -147,11 +154,13 @@ func attempts(outs ...*outcome) []report.Attempt {
 		if o == nil {
 			continue
 		}
-		a := report.Attempt{N: len(as) + 1, Observed: o.hop.String(), DurationMS: report.MS(o.dur), ReportedBy: hostOfAddr(o.addr)}
+		// an attempt's observed state is the way it took ("DIRECT",
+		// "PROXY host:port")
+		a := report.Attempt{N: len(as) + 1, Observed: vocab.Observed(o.hop.String()), DurationMS: report.MS(o.dur), ReportedBy: hostOfAddr(o.addr)}
 		if o.ok {
-			a.Reason, a.RTTMS = "connected", report.Float(report.MS(o.dur))
+			a.Reason, a.RTTMS = vocab.ReasonConnected, report.Float(report.MS(o.dur))
 		} else {
-			a.Reason, a.Failure = "failed", report.Str(outcomeFailure(o))
+			a.Reason, a.Failure = vocab.ReasonFailed, report.Str(outcomeFailure(o))
 		}
 		as = append(as, a)
 	}
@@ -167,12 +176,12 @@ func hostOfAddr(addr string) string {
 
 // outcomeFailure is the failure string of a failed attempt: the proxy's
 // refusal when it refused, else the classified error.
-func outcomeFailure(o *outcome) string {
+func outcomeFailure(o *outcome) vocab.Failure {
 	switch {
 	case o.ans != nil && o.ans.AuthRequired:
-		return probe.FailureProxyAuthRequired
+		return vocab.FailureProxyAuthRequired
 	case o.ans != nil && !o.ans.Granted():
-		return probe.FailureProxyDenied
+		return vocab.FailureProxyDenied
 	}
 	return classify(o.err)
 }

@@ -28,9 +28,10 @@ type ProxyAnswer struct {
 	AuthRequired bool `json:"auth_required,omitempty"`
 	// Challenges are the Proxy-Authenticate challenges of a 407.
 	Challenges []Challenge `json:"challenges,omitempty"`
-	// Server and Via are the proxy's self-description, when it sent one.
+	// Server is the proxy's Server header, when it sent one.
 	Server string `json:"server,omitempty"`
-	Via    string `json:"via,omitempty"`
+	// Via is the proxy's Via header, when it sent one.
+	Via string `json:"via,omitempty"`
 }
 
 // Granted reports whether the tunnel was opened.

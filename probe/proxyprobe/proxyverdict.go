@@ -1,7 +1,7 @@
 package proxyprobe
 
 import (
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -19,27 +19,28 @@ const (
 func proxyVerdict(direct, viaProxy *outcome) report.Result {
 	switch {
 	case direct != nil && direct.ok:
-		r := report.Result{Status: report.StatusPass, Observed: ObservedDirect, Reason: "connected", RTTMS: report.Float(report.MS(direct.dur))}
+		r := report.Result{Status: report.StatusPass, Observed: vocab.ProxyDirect, Reason: vocab.ReasonConnected, RTTMS: report.Float(report.MS(direct.dur))}
 		if viaProxy != nil && !viaProxy.ok {
 			r.Status, r.Hint = report.StatusWarn, hintDirectOnly
 		}
 		return r
 	case viaProxy != nil && viaProxy.ok:
-		return report.Result{Status: report.StatusWarn, Observed: ObservedViaProxy, Reason: "connect_granted",
+		return report.Result{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy, Reason: vocab.ReasonConnectGranted,
 			RTTMS: report.Float(report.MS(viaProxy.dur)), Hint: hintViaProxy}
 	case viaProxy != nil && viaProxy.ans != nil && viaProxy.ans.AuthRequired:
-		return failed(ObservedProxyAuthRequired, "proxy_auth", probe.FailureProxyAuthRequired, probe.OpProxyConnect, hintAuth)
+		return failed(vocab.ProxyAuthRequired, vocab.ReasonProxyAuth, vocab.FailureProxyAuthRequired, vocab.OpProxyConnect, hintAuth)
 	case viaProxy != nil && viaProxy.ans != nil:
-		return failed(ObservedProxyDenied, "connect_denied", probe.FailureProxyDenied, probe.OpProxyConnect, hintDenied)
+		return failed(vocab.ProxyDenied, vocab.ReasonConnectDenied, vocab.FailureProxyDenied, vocab.OpProxyConnect, hintDenied)
 	case viaProxy != nil:
-		return failed(ObservedBlocked, "proxy_unreachable", classify(viaProxy.err), probe.OpProxyConnect, hintBlocked)
+		return failed(vocab.ProxyBlocked, vocab.ReasonProxyUnreachable, classify(viaProxy.err), vocab.OpProxyConnect, hintBlocked)
 	case direct != nil:
-		return failed(ObservedBlocked, "no_proxy", classify(direct.err), probe.OpConnect, hintBlocked)
+		return failed(vocab.ProxyBlocked, vocab.ReasonNoProxy, classify(direct.err), vocab.OpConnect, hintBlocked)
 	}
-	return failed(ObservedBlocked, "not_tried", "", "", hintBlocked)
+	return failed(vocab.ProxyBlocked, vocab.ReasonNotTried, "", "", hintBlocked)
 }
 
-func failed(observed, reason, failure, op, hint string) report.Result {
+// failed is a failing result; an empty failure or op leaves it null.
+func failed(observed vocab.Observed, reason vocab.Reason, failure vocab.Failure, op vocab.Operation, hint string) report.Result {
 	r := report.Result{Status: report.StatusFail, Observed: observed, Reason: reason, Hint: hint}
 	if failure != "" {
 		r.Failure = report.Str(failure)
@@ -50,47 +51,64 @@ func failed(observed, reason, failure, op, hint string) report.Result {
 	return r
 }
 
-// proxyDetailJSON is the evidence of a proxy check.
-type proxyDetailJSON struct {
-	URL        string       `json:"url"`
-	Config     Decision     `json:"config"`
-	PACError   string       `json:"pac_error,omitempty"`
-	Direct     *attemptJSON `json:"direct"`
-	Proxy      *attemptJSON `json:"proxy,omitempty"`
-	Status     int          `json:"status,omitempty"`
-	AuthScheme []string     `json:"auth_schemes,omitempty"`
-	Realm      string       `json:"realm,omitempty"`
-	Answer     *ProxyAnswer `json:"answer,omitempty"`
+// ProxyDetail is the evidence of a proxy check (the Detail of its result).
+type ProxyDetail struct {
+	// URL is the URL the proxy settings were asked about (TargetURL).
+	URL string `json:"url"`
+	// Config is the settings' decision for URL.
+	Config Decision `json:"config"`
+	// PACError is the failure of the PAC evaluation; empty when there was
+	// none.
+	PACError vocab.Failure `json:"pac_error,omitempty"`
+	// Direct is the direct attempt.
+	Direct *AttemptDetail `json:"direct"`
+	// Proxy is the attempt through the proxy; nil when no proxy applies.
+	Proxy *AttemptDetail `json:"proxy,omitempty"`
+	// Status is the HTTP status of the proxy's CONNECT answer (403, 407,
+	// 200, …); zero when no proxy answered or it speaks SOCKS.
+	Status int `json:"status,omitempty"`
+	// AuthSchemes are the schemes of the proxy's 407 challenges, in order.
+	AuthSchemes []string `json:"auth_schemes,omitempty"`
+	// Realm is the first challenge's realm; empty when none names one.
+	Realm string `json:"realm,omitempty"`
+	// Answer is the proxy's whole answer; nil when no proxy answered.
+	Answer *ProxyAnswer `json:"answer,omitempty"`
 }
 
-type attemptJSON struct {
-	Via        string  `json:"via"`
-	Addr       string  `json:"addr"`
-	OK         bool    `json:"ok"`
-	Failure    *string `json:"failure"`
+// AttemptDetail is one way a proxy check tried, in its detail.
+type AttemptDetail struct {
+	// Via is the way, written as a PAC entry ("DIRECT", "PROXY host:port").
+	Via string `json:"via"`
+	// Addr is the address dialled, after the connect-to rules.
+	Addr string `json:"addr"`
+	// OK is true when the connection (or the tunnel) was opened.
+	OK bool `json:"ok"`
+	// Failure is why it was not; nil when OK.
+	Failure *vocab.Failure `json:"failure"`
+	// DurationMS is how long the attempt took.
 	DurationMS float64 `json:"duration_ms"`
 }
 
-func attemptDetail(o *outcome) *attemptJSON {
+func attemptDetail(o *outcome) *AttemptDetail {
 	if o == nil {
 		return nil
 	}
-	a := &attemptJSON{Via: o.hop.String(), Addr: o.addr, OK: o.ok, DurationMS: report.MS(o.dur)}
+	a := &AttemptDetail{Via: o.hop.String(), Addr: o.addr, OK: o.ok, DurationMS: report.MS(o.dur)}
 	if !o.ok {
 		a.Failure = report.Str(outcomeFailure(o))
 	}
 	return a
 }
 
-func proxyDetail(dec Decision, pacErr error, direct, viaProxy *outcome) proxyDetailJSON {
-	d := proxyDetailJSON{URL: dec.URL, Config: dec, Direct: attemptDetail(direct), Proxy: attemptDetail(viaProxy)}
+func proxyDetail(dec Decision, pacErr error, direct, viaProxy *outcome) *ProxyDetail {
+	d := &ProxyDetail{URL: dec.URL, Config: dec, Direct: attemptDetail(direct), Proxy: attemptDetail(viaProxy)}
 	if pacErr != nil {
 		d.PACError = classify(pacErr)
 	}
 	if viaProxy != nil && viaProxy.ans != nil {
 		d.Answer, d.Status = viaProxy.ans, viaProxy.ans.Status
 		for _, c := range viaProxy.ans.Challenges {
-			d.AuthScheme = append(d.AuthScheme, c.Scheme)
+			d.AuthSchemes = append(d.AuthSchemes, c.Scheme)
 			if d.Realm == "" {
 				d.Realm = c.Realm
 			}

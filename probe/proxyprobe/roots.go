@@ -2,6 +2,9 @@ package proxyprobe
 
 import (
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
 	"sync"
 
 	"golang.org/x/crypto/x509roots/fallback/bundle"
@@ -29,3 +32,24 @@ var bundledRoots = sync.OnceValue(func() *x509.CertPool {
 	}
 	return p
 })
+
+// ErrNoCertificates is LoadRoots' error for a file that holds no PEM
+// certificate.
+var ErrNoCertificates = errors.New("no PEM certificate")
+
+// LoadRoots reads a PEM file of the roots the genuine service chains to
+// (proxycheck's --ca, for TLSConfig.Roots and SuiteConfig.Roots, whose
+// RootsName is then the path). A file without a certificate is an error
+// wrapping ErrNoCertificates ("PATH holds no PEM certificate"); a read
+// error is returned as is.
+func LoadRoots(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("%s holds %w", path, ErrNoCertificates)
+	}
+	return pool, nil
+}

@@ -18,7 +18,7 @@ type route struct {
 // would get there: directly when that works, else through each configured
 // proxy in turn. Each attempt gets timeout. On failure it returns the last
 // attempt's error and the hop it was.
-func openRoute(ctx context.Context, d *Dialer, cfg *ProxyConfig, proxyRoots *x509.CertPool, target string, timeout time.Duration) (route, error) {
+func openRoute(ctx context.Context, d *Dialer, cfg *Settings, proxyRoots *x509.CertPool, target string, timeout time.Duration) (route, error) {
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	conn, err := d.DialContext(dctx, target)
 	cancel()

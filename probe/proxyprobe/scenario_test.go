@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/roompath/roompath/internal/responder"
-	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/proxytest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -23,9 +23,9 @@ const scenarioTimeout = 700 * time.Millisecond
 // verdict is the part of a result a scenario pins.
 type verdict struct {
 	Status    report.Status
-	Observed  string
-	Failure   string
-	Operation string
+	Observed  vocab.Observed
+	Failure   vocab.Failure
+	Operation vocab.Operation
 }
 
 func verdictOf(r report.Result) verdict {
@@ -37,6 +37,29 @@ func verdictOf(r report.Result) verdict {
 		v.Operation = *r.Operation
 	}
 	return v
+}
+
+// resultOf returns a function that runs the check a constructor built and
+// returns the one result it emits; a constructor error, or anything but
+// one emission with seq 0, fails t.
+func resultOf(t *testing.T) func(runner, error) report.Result {
+	return func(r runner, err error) report.Result {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []report.Result
+		r.Run(context.Background(), func(seq int, res report.Result) {
+			if seq != 0 {
+				t.Errorf("emitted seq %d, want 0", seq)
+			}
+			got = append(got, res)
+		})
+		if len(got) != 1 {
+			t.Fatalf("emitted %d results, want 1", len(got))
+		}
+		return got[0]
+	}
 }
 
 // start serves a fake on a fresh loopback listener for the test's life.
@@ -70,94 +93,100 @@ func rule(hostport, addr string) ConnectTo {
 	return ConnectTo{Host: h, Port: p, ToHost: ah, ToPort: ap}
 }
 
-func fixed(t *testing.T, proxyAddr string) *ProxyConfig {
+func fixed(t *testing.T, proxyAddr string) *Settings {
 	h, err := ParseProxyURL("http://" + proxyAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &ProxyConfig{Fixed: []Hop{h}}
+	return &Settings{Fixed: []Hop{h}}
+}
+
+// proxyScenario is one interference scenario of the proxy check.
+type proxyScenario struct {
+	name   string
+	target string
+	setup  func(t *testing.T) (*Settings, *Dialer)
+	want   verdict
+	detail func(t *testing.T, d *ProxyDetail)
+}
+
+// proxyScenarios are the proxy check's scenarios: what the fakes do, and
+// the verdict.
+var proxyScenarios = []proxyScenario{
+	{"clean direct path", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		origin := start(t, proxytest.StallTLS{}.Serve)
+		return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", origin)}}
+	}, verdict{Status: report.StatusPass, Observed: vocab.ProxyDirect}, nil},
+	{"no proxy, refused", "zoom.us:8801", func(t *testing.T) (*Settings, *Dialer) {
+		return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:8801", refusedAddr(t))}}
+	}, verdict{report.StatusFail, vocab.ProxyBlocked, vocab.FailureConnectionRefused, vocab.OpConnect}, nil},
+	{"proxy allows 443", "zoom.us:443", proxyOnly443, verdict{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy}, nil},
+	{"proxy denies 8801", "zoom.us:8801", proxyOnly443, verdict{report.StatusFail, vocab.ProxyDenied, vocab.FailureProxyDenied, vocab.OpProxyConnect},
+		func(t *testing.T, d *ProxyDetail) {
+			if d.Status != 403 {
+				t.Errorf("detail.status = %d, want 403", d.Status)
+			}
+		}},
+	{"proxy wants auth", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		p := start(t, proxytest.ConnectProxy{User: "u", Password: "p", AuthSchemes: []string{"Negotiate", "NTLM", `Basic realm="corp"`}}.Serve)
+		return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+	}, verdict{report.StatusFail, vocab.ProxyAuthRequired, vocab.FailureProxyAuthRequired, vocab.OpProxyConnect},
+		func(t *testing.T, d *ProxyDetail) {
+			if diff := cmp.Diff([]string{"Negotiate", "NTLM", "Basic"}, d.AuthSchemes); diff != "" || d.Status != 407 || d.Realm != "corp" {
+				t.Errorf("auth detail: status %d realm %q schemes (-want +got)\n%s", d.Status, d.Realm, diff)
+			}
+		}},
+	{"proxy credentials accepted", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		origin := start(t, proxytest.StallTLS{}.Serve)
+		p := start(t, proxytest.ConnectProxy{User: "u", Password: "p", Upstream: map[string]string{"zoom.us:443": origin}}.Serve)
+		h, _ := ParseProxyURL("http://u:p@" + p)
+		return &Settings{Fixed: []Hop{h}}, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+	}, verdict{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy}, nil},
+	{"silent proxy", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		p := start(t, proxytest.ConnectProxy{Silent: true}.Serve)
+		return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+	}, verdict{report.StatusFail, vocab.ProxyBlocked, vocab.FailureTimeout, vocab.OpProxyConnect}, nil},
+	{"endless headers", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		p := start(t, proxytest.ConnectProxy{EndlessHeaders: true}.Serve)
+		return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+	}, verdict{report.StatusFail, vocab.ProxyBlocked, vocab.FailureHTTPHeadTooLarge, vocab.OpProxyConnect}, nil},
+	{"direct works, proxy refuses", "zoom.us:8801", func(t *testing.T) (*Settings, *Dialer) {
+		origin := start(t, proxytest.StallTLS{}.Serve)
+		p := start(t, proxytest.ConnectProxy{AllowPorts: []string{"443"}}.Serve)
+		return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:8801", origin)}}
+	}, verdict{Status: report.StatusWarn, Observed: vocab.ProxyDirect}, nil},
+	{"PAC sends zoom to the proxy", "zoom.us:443", func(t *testing.T) (*Settings, *Dialer) {
+		cfg, d := proxyOnly443(t)
+		pac, err := CompilePAC(context.Background(), `function FindProxyForURL(u, h) { return "PROXY `+cfg.Fixed[0].Addr+`; DIRECT"; }`, testPACOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Settings{PAC: pac}, d
+	}, verdict{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy}, func(t *testing.T, d *ProxyDetail) {
+		if d.Config.Source != SourcePAC || d.Config.PACAnswer == nil {
+			t.Errorf("config = %+v, want source pac with its answer", d.Config)
+		}
+	}},
 }
 
 func TestProxyScenarios(t *testing.T) {
-	tests := []struct {
-		name   string
-		target string
-		setup  func(t *testing.T) (*ProxyConfig, *Dialer)
-		want   verdict
-		detail func(t *testing.T, d proxyDetailJSON)
-	}{
-		{"clean direct path", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			origin := start(t, proxytest.StallTLS{}.Serve)
-			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", origin)}}
-		}, verdict{Status: report.StatusPass, Observed: ObservedDirect}, nil},
-		{"no proxy, refused", "zoom.us:8801", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:8801", refusedAddr(t))}}
-		}, verdict{report.StatusFail, ObservedBlocked, probe.FailureConnectionRefused, probe.OpConnect}, nil},
-		{"proxy allows 443", "zoom.us:443", proxyOnly443, verdict{Status: report.StatusWarn, Observed: ObservedViaProxy}, nil},
-		{"proxy denies 8801", "zoom.us:8801", proxyOnly443, verdict{report.StatusFail, ObservedProxyDenied, probe.FailureProxyDenied, probe.OpProxyConnect},
-			func(t *testing.T, d proxyDetailJSON) {
-				if d.Status != 403 {
-					t.Errorf("detail.status = %d, want 403", d.Status)
-				}
-			}},
-		{"proxy wants auth", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			p := start(t, proxytest.ConnectProxy{User: "u", Password: "p", AuthSchemes: []string{"Negotiate", "NTLM", `Basic realm="corp"`}}.Serve)
-			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, verdict{report.StatusFail, ObservedProxyAuthRequired, probe.FailureProxyAuthRequired, probe.OpProxyConnect},
-			func(t *testing.T, d proxyDetailJSON) {
-				if diff := cmp.Diff([]string{"Negotiate", "NTLM", "Basic"}, d.AuthScheme); diff != "" || d.Status != 407 || d.Realm != "corp" {
-					t.Errorf("auth detail: status %d realm %q schemes (-want +got)\n%s", d.Status, d.Realm, diff)
-				}
-			}},
-		{"proxy credentials accepted", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			origin := start(t, proxytest.StallTLS{}.Serve)
-			p := start(t, proxytest.ConnectProxy{User: "u", Password: "p", Upstream: map[string]string{"zoom.us:443": origin}}.Serve)
-			h, _ := ParseProxyURL("http://u:p@" + p)
-			return &ProxyConfig{Fixed: []Hop{h}}, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, verdict{Status: report.StatusWarn, Observed: ObservedViaProxy}, nil},
-		{"silent proxy", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			p := start(t, proxytest.ConnectProxy{Silent: true}.Serve)
-			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, verdict{report.StatusFail, ObservedBlocked, probe.FailureTimeout, probe.OpProxyConnect}, nil},
-		{"endless headers", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			p := start(t, proxytest.ConnectProxy{EndlessHeaders: true}.Serve)
-			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, verdict{report.StatusFail, ObservedBlocked, probe.FailureHTTPHeadTooLarge, probe.OpProxyConnect}, nil},
-		{"direct works, proxy refuses", "zoom.us:8801", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			origin := start(t, proxytest.StallTLS{}.Serve)
-			p := start(t, proxytest.ConnectProxy{AllowPorts: []string{"443"}}.Serve)
-			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:8801", origin)}}
-		}, verdict{Status: report.StatusWarn, Observed: ObservedDirect}, nil},
-		{"PAC sends zoom to the proxy", "zoom.us:443", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			cfg, d := proxyOnly443(t)
-			pac, err := CompilePAC(context.Background(), `function FindProxyForURL(u, h) { return "PROXY `+cfg.Fixed[0].Addr+`; DIRECT"; }`, testPACOptions())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &ProxyConfig{PAC: pac}, d
-		}, verdict{Status: report.StatusWarn, Observed: ObservedViaProxy}, func(t *testing.T, d proxyDetailJSON) {
-			if d.Config.Source != SourcePAC || d.Config.PACAnswer == nil {
-				t.Errorf("config = %+v, want source pac with its answer", d.Config)
-			}
-		}},
-	}
-	for _, tt := range tests {
+	for _, tt := range proxyScenarios {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg, d := tt.setup(t)
 			start := time.Now()
-			res := NewProxy(ProxyCheck{Target: tt.target, Config: cfg, Dialer: d, Timeout: scenarioTimeout}).Run(context.Background())
+			res := resultOf(t)(NewProxy(ProxyConfig{Target: tt.target, Settings: cfg, Dialer: d, Timeout: scenarioTimeout}))
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 			if took := time.Since(start); took > 3*scenarioTimeout {
 				t.Errorf("took %s, over the deadline", took)
 			}
-			if res.ID != "proxy/"+tt.target || res.Layer != report.LayerProxy || (res.Status != report.StatusPass && res.Hint == "") {
+			if res.ID != "proxy/"+tt.target || res.Layer != vocab.LayerProxy || (res.Status != report.StatusPass && res.Hint == "") {
 				t.Errorf("id %q layer %q hint %q", res.ID, res.Layer, res.Hint)
 			}
 			if tt.detail != nil {
-				tt.detail(t, res.Detail.(proxyDetailJSON))
+				tt.detail(t, res.Detail.(*ProxyDetail))
 			}
 		})
 	}
@@ -165,11 +194,47 @@ func TestProxyScenarios(t *testing.T) {
 
 // proxyOnly443 is a proxy that CONNECTs only to 443, with direct paths
 // refused.
-func proxyOnly443(t *testing.T) (*ProxyConfig, *Dialer) {
+func proxyOnly443(t *testing.T) (*Settings, *Dialer) {
 	origin := start(t, proxytest.StallTLS{}.Serve)
 	p := start(t, proxytest.ConnectProxy{AllowPorts: []string{"443"}, Upstream: map[string]string{"zoom.us:443": origin, "zoom.us:8801": origin}}.Serve)
 	refused := refusedAddr(t)
 	return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refused), rule("zoom.us:8801", refused)}}
+}
+
+// tlsScenario is one interference scenario of the TLS check.
+type tlsScenario struct {
+	name   string
+	setup  func(t *testing.T) (*Settings, *Dialer)
+	system *x509.CertPool
+	want   verdict
+	vendor string
+	trusts *bool
+}
+
+// tlsScenarios are the TLS check's scenarios, with the genuine service's
+// CA, two inspection CAs and an expired genuine CA.
+func tlsScenarios(genuine, forti, mitm, expired *proxytest.CA) []tlsScenario {
+	return []tlsScenario{
+		{"genuine", direct(proxytest.TLSOrigin{CA: genuine}.Serve), nil, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(false)},
+		{"genuine and system-trusted", direct(proxytest.TLSOrigin{CA: genuine}.Serve), genuine.Pool(), verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(true)},
+		{"transparent interception", direct(proxytest.TLSOrigin{CA: forti}.Serve), nil,
+			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(false)},
+		{"inspection CA installed locally", direct(proxytest.TLSOrigin{CA: forti}.Serve), forti.Pool(),
+			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(true)},
+		{"explicit proxy intercepts", func(t *testing.T) (*Settings, *Dialer) {
+			p := start(t, proxytest.ConnectProxy{Intercept: mitm, Upstream: map[string]string{"zoom.us:443": "unused:1"}}.Serve)
+			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+		}, nil, verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "mitmproxy", ptr(false)},
+		{"expired genuine chain", direct(proxytest.TLSOrigin{CA: expired}.Serve), nil,
+			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureSSLInvalidCert, vocab.OpTLSHandshake}, "", ptr(false)},
+		{"stall mid-handshake", direct(proxytest.StallTLS{}.Serve), nil,
+			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureTimeout, vocab.OpTLSHandshake}, "", nil},
+		{"reset on ClientHello", direct(proxytest.ResetTLS{}.Serve), nil,
+			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureConnectionReset, vocab.OpTLSHandshake}, "", nil},
+		{"no path", func(t *testing.T) (*Settings, *Dialer) {
+			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
+		}, nil, verdict{report.StatusError, vocab.TLSUnreachable, vocab.FailureConnectionRefused, vocab.OpConnect}, "", nil},
+	}
 }
 
 func TestTLSScenarios(t *testing.T) {
@@ -178,35 +243,7 @@ func TestTLSScenarios(t *testing.T) {
 	mitm := mustCA(t, "mitmproxy", "mitmproxy")
 	expired := mustCA(t, "Roompath Test Root G2", "Roompath Test PKI")
 	expired.NotAfter = time.Now().Add(-time.Hour)
-	tests := []struct {
-		name   string
-		setup  func(t *testing.T) (*ProxyConfig, *Dialer)
-		system *x509.CertPool
-		want   verdict
-		vendor string
-		trusts *bool
-	}{
-		{"genuine", direct(proxytest.TLSOrigin{CA: genuine}.Serve), nil, verdict{Status: report.StatusPass, Observed: ObservedGenuine}, "", ptr(false)},
-		{"genuine and system-trusted", direct(proxytest.TLSOrigin{CA: genuine}.Serve), genuine.Pool(), verdict{Status: report.StatusPass, Observed: ObservedGenuine}, "", ptr(true)},
-		{"transparent interception", direct(proxytest.TLSOrigin{CA: forti}.Serve), nil,
-			verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}, "Fortinet", ptr(false)},
-		{"inspection CA installed locally", direct(proxytest.TLSOrigin{CA: forti}.Serve), forti.Pool(),
-			verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}, "Fortinet", ptr(true)},
-		{"explicit proxy intercepts", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			p := start(t, proxytest.ConnectProxy{Intercept: mitm, Upstream: map[string]string{"zoom.us:443": "unused:1"}}.Serve)
-			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, nil, verdict{report.StatusFail, ObservedIntercepted, probe.FailureSSLUnknownAuth, probe.OpTLSHandshake}, "mitmproxy", ptr(false)},
-		{"expired genuine chain", direct(proxytest.TLSOrigin{CA: expired}.Serve), nil,
-			verdict{report.StatusFail, ObservedInvalid, probe.FailureSSLInvalidCert, probe.OpTLSHandshake}, "", ptr(false)},
-		{"stall mid-handshake", direct(proxytest.StallTLS{}.Serve), nil,
-			verdict{report.StatusFail, ObservedInvalid, probe.FailureTimeout, probe.OpTLSHandshake}, "", nil},
-		{"reset on ClientHello", direct(proxytest.ResetTLS{}.Serve), nil,
-			verdict{report.StatusFail, ObservedInvalid, probe.FailureConnectionReset, probe.OpTLSHandshake}, "", nil},
-		{"no path", func(t *testing.T) (*ProxyConfig, *Dialer) {
-			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, nil, verdict{report.StatusError, ObservedUnreachable, probe.FailureConnectionRefused, probe.OpConnect}, "", nil},
-	}
-	for _, tt := range tests {
+	for _, tt := range tlsScenarios(genuine, forti, mitm, expired) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg, d := tt.setup(t)
@@ -218,11 +255,11 @@ func TestTLSScenarios(t *testing.T) {
 			if system == nil {
 				system = x509.NewCertPool() // an empty store: never the machine's
 			}
-			res := NewTLS(TLSCheck{Target: "zoom.us:443", Config: cfg, Dialer: d, Timeout: scenarioTimeout, Roots: roots, SystemRoots: system}).Run(context.Background())
+			res := resultOf(t)(newTLS(TLSConfig{Target: "zoom.us:443", Settings: cfg, Dialer: d, Timeout: scenarioTimeout, Roots: roots}, system))
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
-			det := res.Detail.(*tlsDetail)
+			det := res.Detail.(*TLSDetail)
 			gotVendor := ""
 			if det.Vendor != nil {
 				gotVendor = *det.Vendor
@@ -237,8 +274,8 @@ func TestTLSScenarios(t *testing.T) {
 	}
 }
 
-func direct(serve func(net.Listener) func()) func(t *testing.T) (*ProxyConfig, *Dialer) {
-	return func(t *testing.T) (*ProxyConfig, *Dialer) {
+func direct(serve func(net.Listener) func()) func(t *testing.T) (*Settings, *Dialer) {
+	return func(t *testing.T) (*Settings, *Dialer) {
 		return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", start(t, serve))}}
 	}
 }
@@ -270,15 +307,15 @@ func TestHTTPScenarios(t *testing.T) {
 		name  string
 		setup func(t *testing.T) *Dialer
 		want  verdict
-		check func(t *testing.T, d *echoDetail)
+		check func(t *testing.T, d *EchoDetail)
 	}{
 		{"clean path", func(t *testing.T) *Dialer {
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", startResponder(t))}}
-		}, verdict{Status: report.StatusPass, Observed: ObservedClean}, nil},
+		}, verdict{Status: report.StatusPass, Observed: vocab.HTTPClean}, nil},
 		{"transparent proxy rewrites", func(t *testing.T) *Dialer {
 			proxy := start(t, proxytest.TransparentProxy{Upstream: startResponder(t)}.Serve)
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", proxy)}}
-		}, verdict{Status: report.StatusFail, Observed: ObservedModified}, func(t *testing.T, d *echoDetail) {
+		}, verdict{Status: report.StatusFail, Observed: vocab.HTTPModified}, func(t *testing.T, d *EchoDetail) {
 			if diff := cmp.Diff([]string{"Via", "X-Forwarded-For"}, d.Added); diff != "" {
 				t.Errorf("added (-want +got)\n%s", diff)
 			}
@@ -288,26 +325,26 @@ func TestHTTPScenarios(t *testing.T) {
 		}},
 		{"silent peer", func(t *testing.T) *Dialer {
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", start(t, proxytest.StallTLS{}.Serve))}}
-		}, verdict{report.StatusFail, ObservedModified, probe.FailureTimeout, probe.OpHTTPRoundTrip}, nil},
+		}, verdict{report.StatusFail, vocab.HTTPModified, vocab.FailureTimeout, vocab.OpHTTPRoundTrip}, nil},
 		{"endless headers", func(t *testing.T) *Dialer {
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", start(t, proxytest.ConnectProxy{EndlessHeaders: true}.Serve))}}
-		}, verdict{report.StatusFail, ObservedModified, probe.FailureHTTPHeadTooLarge, probe.OpHTTPRoundTrip}, nil},
+		}, verdict{report.StatusFail, vocab.HTTPModified, vocab.FailureHTTPHeadTooLarge, vocab.OpHTTPRoundTrip}, nil},
 		{"a proxy answers instead", func(t *testing.T) *Dialer {
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", start(t, proxytest.ConnectProxy{}.Serve))}}
-		}, verdict{Status: report.StatusFail, Observed: ObservedModified}, nil},
+		}, verdict{Status: report.StatusFail, Observed: vocab.HTTPModified}, nil},
 		{"responder down", func(t *testing.T) *Dialer {
 			return &Dialer{Rules: []ConnectTo{rule("echo.lab.test:8080", refusedAddr(t))}}
-		}, verdict{report.StatusError, ObservedUnreachable, probe.FailureConnectionRefused, probe.OpConnect}, nil},
+		}, verdict{report.StatusError, vocab.HTTPUnreachable, vocab.FailureConnectionRefused, vocab.OpConnect}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			res := NewHTTPEcho(HTTPEchoCheck{URL: echoURL, Dialer: tt.setup(t), Timeout: scenarioTimeout}).Run(context.Background())
+			res := resultOf(t)(NewHTTPEcho(HTTPEchoConfig{URL: echoURL, Dialer: tt.setup(t), Timeout: scenarioTimeout}))
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 			if tt.check != nil {
-				tt.check(t, res.Detail.(*echoDetail))
+				tt.check(t, res.Detail.(*EchoDetail))
 			}
 		})
 	}
@@ -320,21 +357,21 @@ func TestHTTPWeakScenarios(t *testing.T) {
 		setup func(t *testing.T) string
 		want  verdict
 	}{
-		{"plain origin", func(t *testing.T) string { return start(t, proxytest.Origin{}.Serve) }, verdict{Status: report.StatusPass, Observed: ObservedClean}},
+		{"plain origin", func(t *testing.T) string { return start(t, proxytest.Origin{}.Serve) }, verdict{Status: report.StatusPass, Observed: vocab.HTTPClean}},
 		{"behind a transparent proxy", func(t *testing.T) string {
 			return start(t, proxytest.TransparentProxy{Upstream: start(t, proxytest.Origin{}.Serve)}.Serve)
-		}, verdict{Status: report.StatusFail, Observed: ObservedModified}},
-		{"nothing listens", refusedAddr, verdict{report.StatusError, ObservedUnreachable, probe.FailureConnectionRefused, probe.OpConnect}},
+		}, verdict{Status: report.StatusFail, Observed: vocab.HTTPModified}},
+		{"nothing listens", refusedAddr, verdict{report.StatusError, vocab.HTTPUnreachable, vocab.FailureConnectionRefused, vocab.OpConnect}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := &Dialer{Rules: []ConnectTo{rule("zoom.us:80", tt.setup(t))}}
-			res := NewHTTPWeak(HTTPWeakCheck{URL: u, Dialer: d, Timeout: scenarioTimeout}).Run(context.Background())
+			res := resultOf(t)(NewHTTPWeak(HTTPWeakConfig{URL: u, Dialer: d, Timeout: scenarioTimeout}))
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
-			if res.Detail.(*weakDetail).Verdict != "weak" {
+			if res.Detail.(*WeakDetail).Verdict != "weak" {
 				t.Error("the fallback must say its verdict is weak")
 			}
 		})
@@ -347,84 +384,20 @@ func TestCaptiveScenarios(t *testing.T) {
 		mode string
 		want verdict
 	}{
-		{proxytest.PortalNone, verdict{Status: report.StatusPass, Observed: ObservedNoPortal}},
-		{proxytest.PortalRedirect, verdict{Status: report.StatusFail, Observed: ObservedPortal}},
-		{proxytest.PortalLogin, verdict{Status: report.StatusFail, Observed: ObservedPortal}},
+		{proxytest.PortalNone, verdict{Status: report.StatusPass, Observed: vocab.CaptiveNone}},
+		{proxytest.PortalRedirect, verdict{Status: report.StatusFail, Observed: vocab.CaptivePortal}},
+		{proxytest.PortalLogin, verdict{Status: report.StatusFail, Observed: vocab.CaptivePortal}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			t.Parallel()
 			d := &Dialer{Rules: []ConnectTo{rule("captive.lab.test:80", start(t, proxytest.CaptivePortal{Mode: tt.mode}.Serve))}}
-			res := NewCaptive(CaptiveCheck{URL: u, Dialer: d, Timeout: scenarioTimeout}).Run(context.Background())
+			res := resultOf(t)(NewCaptive(CaptiveConfig{URL: u, Dialer: d, Timeout: scenarioTimeout}))
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
-			if res.ID != "captive/"+u.String() || res.Layer != report.LayerLocal {
+			if res.ID != "captive/"+u.String() || res.Layer != vocab.LayerLocal {
 				t.Errorf("id %q layer %q", res.ID, res.Layer)
-			}
-		})
-	}
-}
-
-func TestDiscoverWPAD(t *testing.T) {
-	pacAddr := start(t, proxytest.PACServer{Body: `function FindProxyForURL(u, h) { return "PROXY corp-proxy:3128"; }`}.Serve)
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(proxytest.WPADDNS{A: map[string]string{"wpad.lab.test.": "127.0.0.1"}}.Serve(pc))
-	_, port, _ := net.SplitHostPort(pacAddr)
-	disc := Discovery{
-		WPAD:   WPAD{Domains: []string{"rooms.lab.test"}, Servers: []string{pc.LocalAddr().String()}},
-		Getenv: func(string) string { return "" },
-		Dialer: &Dialer{Rules: []ConnectTo{{Host: "wpad.lab.test", Port: "80", ToPort: port}}},
-	}
-	cfg, res, err := Discover(context.Background(), disc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(verdict{Status: report.StatusPass, Observed: ObservedConfigPAC}, verdictOf(res)); diff != "" {
-		t.Errorf("(-want +got)\n%s", diff)
-	}
-	det := res.Detail.(*configDetail)
-	if diff := cmp.Diff([]string{"wpad.rooms.lab.test", "wpad.lab.test"}, det.WPAD.Tried); diff != "" || det.PACURL != "http://wpad.lab.test/wpad.dat" {
-		t.Errorf("wpad %+v pac %q (-want +got)\n%s", det.WPAD, det.PACURL, diff)
-	}
-	dec, err := cfg.Decide(context.Background(), "https://zoom.us/")
-	if err != nil || dec.Source != SourcePAC || *dec.PACAnswer != "PROXY corp-proxy:3128" {
-		t.Errorf("decision %+v, %v", dec, err)
-	}
-}
-
-func TestDiscoverEnvAndFlags(t *testing.T) {
-	env := map[string]string{"HTTPS_PROXY": "http://user:pw@envproxy:3128", "NO_PROXY": "zoom.com"}
-	tests := []struct {
-		name     string
-		disc     Discovery
-		url      string
-		observed string
-		source   string
-		proxies  []string
-	}{
-		{"env", Discovery{NoWPAD: true}, "https://zoom.us/", ObservedConfigExplicit, SourceEnv, []string{"PROXY envproxy:3128"}},
-		{"env NO_PROXY", Discovery{NoWPAD: true}, "https://zoom.com/", ObservedConfigExplicit, SourceNone, []string{"DIRECT"}},
-		{"flag wins", Discovery{NoWPAD: true, Proxy: "flagproxy:8080"}, "https://zoom.com/", ObservedConfigExplicit, SourceFlag, []string{"PROXY flagproxy:8080"}},
-		{"none turns all off", Discovery{Proxy: "none"}, "https://zoom.us/", ObservedConfigNone, SourceNone, []string{"DIRECT"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.disc.Getenv = func(k string) string { return env[k] }
-			cfg, res, err := Discover(context.Background(), tt.disc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dec, _ := cfg.Decide(context.Background(), tt.url)
-			got := []any{res.Observed, dec.Source, dec.Proxies}
-			if diff := cmp.Diff([]any{tt.observed, tt.source, tt.proxies}, got); diff != "" {
-				t.Errorf("(-want +got)\n%s", diff)
-			}
-			if d := res.Detail.(*configDetail); d.Env["HTTPS_PROXY"] != "" && d.Env["HTTPS_PROXY"] != "http://REDACTED@envproxy:3128" {
-				t.Errorf("credentials not redacted: %q", d.Env["HTTPS_PROXY"])
 			}
 		})
 	}

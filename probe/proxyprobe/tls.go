@@ -9,43 +9,52 @@ import (
 	"strings"
 	"time"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
-// TLSCheck configures the interception check of one HTTPS endpoint.
-type TLSCheck struct {
+// TLSConfig configures the interception check of one HTTPS endpoint.
+type TLSConfig struct {
 	// Target is host:port; the host is sent as SNI and verified.
 	Target string
-	// Config is the proxy configuration used when direct TCP fails; nil
-	// means none.
-	Config *ProxyConfig
+	// Settings are the proxy settings used when direct TCP fails; nil
+	// means no proxy.
+	Settings *Settings
 	// Dialer applies connect-to rules; nil dials directly.
 	Dialer *Dialer
 	// Timeout bounds the TCP (or proxy) connection and, separately, the
 	// handshake; zero means DefaultTimeout.
 	Timeout time.Duration
 	// Roots are the roots the genuine service chains to; nil means
-	// BundledRoots (--ca FILE replaces them).
+	// BundledRoots (--ca FILE replaces them: LoadRoots).
 	Roots *x509.CertPool
-	// RootsName says where Roots came from, for the report ("bundled" when
-	// empty).
+	// RootsName says where Roots came from, for the report; with nil Roots
+	// it is "bundled".
 	RootsName string
-	// SystemRoots stands for this host's store when asking whether it
-	// trusts the chain; nil means the platform verifier. Tests inject a
-	// pool here instead of touching the machine's store.
-	SystemRoots *x509.CertPool
 	// ProxyRoots verifies HTTPS proxies; nil means the system store.
 	ProxyRoots *x509.CertPool
-	// now is the clock seam; nil means time.Now.
-	now func() time.Time
 }
 
-// TLS is a ready TLS interception check.
-type TLS struct{ cfg TLSCheck }
+// TLS is a ready TLS interception check. Build it with NewTLS; it is safe
+// for concurrent use.
+type TLS struct {
+	cfg TLSConfig
+	// system stands for this host's store when asking whether it trusts
+	// the chain; nil means the platform verifier.
+	system *x509.CertPool
+	now    func() time.Time
+}
 
-// NewTLS captures cfg.
-func NewTLS(cfg TLSCheck) *TLS {
+// NewTLS checks cfg's target and fills in the defaults. An error names the
+// bad value.
+func NewTLS(cfg TLSConfig) (*TLS, error) { return newTLS(cfg, nil) }
+
+// newTLS is NewTLS with system standing for this host's store (tests use
+// an empty or a chosen pool, never the machine's).
+func newTLS(cfg TLSConfig, system *x509.CertPool) (*TLS, error) {
+	if err := checkTarget(cfg.Target); err != nil {
+		return nil, err
+	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &Dialer{}
 	}
@@ -55,44 +64,68 @@ func NewTLS(cfg TLSCheck) *TLS {
 	if cfg.Roots == nil {
 		cfg.Roots, cfg.RootsName = BundledRoots(), "bundled"
 	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	return &TLS{cfg: cfg}
+	return &TLS{cfg: cfg, system: system, now: time.Now}, nil
 }
 
-// tlsDetail is the evidence of a TLS check.
-type tlsDetail struct {
-	SNI          string     `json:"sni"`
-	Via          string     `json:"via"`
-	Addr         string     `json:"addr"`
-	Roots        string     `json:"roots"`
-	Version      string     `json:"tls_version,omitempty"`
-	Cipher       string     `json:"cipher,omitempty"`
-	Issuer       string     `json:"issuer,omitempty"`
-	Subjects     []string   `json:"subjects,omitempty"`
-	SystemTrusts *bool      `json:"system_trusts"`
-	Vendor       *string    `json:"vendor"`
-	Chain        []CertJSON `json:"chain,omitempty"`
+// withSettings is t with other proxy settings (a Suite learns them only
+// when it runs).
+func (t *TLS) withSettings(s *Settings) *TLS {
+	u := *t
+	u.cfg.Settings = s
+	return &u
+}
+
+// TLSDetail is the evidence of a TLS check (the Detail of its result).
+type TLSDetail struct {
+	// SNI is the name sent and verified.
+	SNI string `json:"sni"`
+	// Via is how the endpoint was reached ("DIRECT", "PROXY host:port").
+	Via string `json:"via"`
+	// Addr is the address dialled, after the connect-to rules.
+	Addr string `json:"addr"`
+	// Roots names the roots the genuine chain must reach (TLSConfig.RootsName).
+	Roots string `json:"roots"`
+	// Version is the negotiated TLS version; empty when the handshake
+	// failed.
+	Version string `json:"tls_version,omitempty"`
+	// Cipher is the negotiated cipher suite; empty when the handshake
+	// failed.
+	Cipher string `json:"cipher,omitempty"`
+	// Issuer is the leaf certificate's issuer, e.g. "CN=FortiGate CA,O=Fortinet";
+	// empty when no certificate was presented.
+	Issuer string `json:"issuer,omitempty"`
+	// Subjects are the subjects of the presented chain, leaf first.
+	Subjects []string `json:"subjects,omitempty"`
+	// SystemTrusts says whether this host's store accepts the chain for
+	// SNI; nil when it could not be told (no handshake, no store).
+	SystemTrusts *bool `json:"system_trusts"`
+	// Vendor names the inspection product of an intercepted chain (Vendor);
+	// nil when the chain is not intercepted or names no known vendor.
+	Vendor *string `json:"vendor"`
+	// Chain is the presented chain, leaf first.
+	Chain []CertJSON `json:"chain,omitempty"`
 }
 
 // Run connects (directly, or through the proxy when direct TCP fails),
-// shakes hands with SNI and judges the chain presented.
-func (t *TLS) Run(ctx context.Context) report.Result {
+// shakes hands with SNI, judges the chain presented and emits one result,
+// with seq 0, whose Detail is a *TLSDetail.
+func (t *TLS) Run(ctx context.Context, emit report.Emit) { emit(0, t.measure(ctx)) }
+
+func (t *TLS) measure(ctx context.Context) report.Result {
 	start := time.Now()
 	host, _, _ := net.SplitHostPort(t.cfg.Target)
-	d := &tlsDetail{SNI: host, Roots: t.cfg.RootsName}
+	d := &TLSDetail{SNI: host, Roots: t.cfg.RootsName}
 	res := t.run(ctx, host, d)
-	res.ID, res.Check, res.Target, res.Layer = "tls/"+t.cfg.Target, "tls", t.cfg.Target, report.LayerTLS
+	res.ID, res.Check, res.Target, res.Layer = "tls/"+t.cfg.Target, vocab.CheckTLS, t.cfg.Target, vocab.LayerTLS
 	res.DurationMS, res.Detail = report.MS(time.Since(start)), d
 	return res
 }
 
-func (t *TLS) run(ctx context.Context, host string, d *tlsDetail) report.Result {
-	rt, err := openRoute(ctx, t.cfg.Dialer, t.cfg.Config, t.cfg.ProxyRoots, t.cfg.Target, t.cfg.Timeout)
+func (t *TLS) run(ctx context.Context, host string, d *TLSDetail) report.Result {
+	rt, err := openRoute(ctx, t.cfg.Dialer, t.cfg.Settings, t.cfg.ProxyRoots, t.cfg.Target, t.cfg.Timeout)
 	d.Via, d.Addr = rt.hop.String(), rt.addr
 	if err != nil {
-		r := failed(ObservedUnreachable, "no_path", routeFailure(err), routeOp(rt.hop), "No TCP path to this endpoint; see the proxy check for "+t.cfg.Target+".")
+		r := failed(vocab.TLSUnreachable, vocab.ReasonNoPath, routeFailure(err), routeOp(rt.hop), "No TCP path to this endpoint; see the proxy check for "+t.cfg.Target+".")
 		r.Status = report.StatusError
 		return r
 	}
@@ -107,10 +140,10 @@ func (t *TLS) run(ctx context.Context, host string, d *tlsDetail) report.Result 
 	rtt := report.MS(time.Since(hsStart))
 	cs := tc.ConnectionState()
 	t.describe(d, cs)
-	v := JudgeChain(cs.PeerCertificates, host, t.cfg.Roots, t.cfg.SystemRoots, t.cfg.now())
+	v := JudgeChain(cs.PeerCertificates, host, t.cfg.Roots, t.system, t.now())
 	d.SystemTrusts = v.SystemTrusts
 	vendor := ""
-	if v.Observed == ObservedIntercepted {
+	if v.Observed == vocab.TLSIntercepted {
 		vendor = Vendor(cs.PeerCertificates)
 		if vendor != "" {
 			d.Vendor = &vendor
@@ -121,7 +154,7 @@ func (t *TLS) run(ctx context.Context, host string, d *tlsDetail) report.Result 
 	return r
 }
 
-func (t *TLS) describe(d *tlsDetail, cs tls.ConnectionState) {
+func (t *TLS) describe(d *TLSDetail, cs tls.ConnectionState) {
 	d.Version, d.Cipher = tls.VersionName(cs.Version), tls.CipherSuiteName(cs.CipherSuite)
 	d.Chain = chainJSON(cs.PeerCertificates)
 	for _, c := range cs.PeerCertificates {
@@ -137,26 +170,26 @@ func (t *TLS) describe(d *tlsDetail, cs tls.ConnectionState) {
 // failure, which says how the peer broke the handshake.
 func handshakeFailed(err error) report.Result {
 	f := classify(err)
-	if strings.HasPrefix(f, probe.FailureUnknownPrefix) {
-		f = probe.FailureSSLHandshake
+	if strings.HasPrefix(string(f), vocab.UnknownPrefix) {
+		f = vocab.FailureSSLHandshake
 	}
-	return failed(ObservedInvalid, "handshake_failed", f, probe.OpTLSHandshake, hintHandshake)
+	return failed(vocab.TLSInvalid, vocab.ReasonHandshakeFailed, f, vocab.OpTLSHandshake, hintHandshake)
 }
 
-func routeFailure(err error) string {
+func routeFailure(err error) vocab.Failure {
 	var re *refusedError
 	if errors.As(err, &re) {
 		if re.ans.AuthRequired {
-			return probe.FailureProxyAuthRequired
+			return vocab.FailureProxyAuthRequired
 		}
-		return probe.FailureProxyDenied
+		return vocab.FailureProxyDenied
 	}
 	return classify(err)
 }
 
-func routeOp(h Hop) string {
+func routeOp(h Hop) vocab.Operation {
 	if h.Kind == HopDirect {
-		return probe.OpConnect
+		return vocab.OpConnect
 	}
-	return probe.OpProxyConnect
+	return vocab.OpProxyConnect
 }

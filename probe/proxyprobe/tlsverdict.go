@@ -8,24 +8,17 @@ import (
 	"time"
 
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
-)
-
-// TLS check observed states (docs/proxycheck.md).
-const (
-	ObservedGenuine     = "genuine"     // chains to the genuine roots and is valid for the name
-	ObservedIntercepted = "intercepted" // chains elsewhere: an inspection CA re-signed it
-	ObservedInvalid     = "invalid"     // the handshake failed, or the genuine chain is invalid
-	ObservedUnreachable = "unreachable" // no TCP path (see the proxy check)
 )
 
 // ChainVerdict is the socket-free judgement of a presented chain.
 type ChainVerdict struct {
-	// Observed is ObservedGenuine, ObservedIntercepted or ObservedInvalid.
-	Observed string
+	// Observed is vocab.TLSGenuine, vocab.TLSIntercepted or vocab.TLSInvalid.
+	Observed vocab.Observed
 	// Failure classifies what the genuine roots' verification said; ""
 	// when genuine.
-	Failure string
+	Failure vocab.Failure
 	// SystemTrusts says whether the system store accepts the chain for
 	// the name (nil: could not be told).
 	SystemTrusts *bool
@@ -37,17 +30,17 @@ type ChainVerdict struct {
 // to roots at all is intercepted. system nil means the platform verifier.
 func JudgeChain(chain []*x509.Certificate, host string, roots, system *x509.CertPool, now time.Time) ChainVerdict {
 	if len(chain) == 0 {
-		return ChainVerdict{Observed: ObservedInvalid, Failure: probe.FailureSSLInvalidCert}
+		return ChainVerdict{Observed: vocab.TLSInvalid, Failure: vocab.FailureSSLInvalidCert}
 	}
 	v := ChainVerdict{SystemTrusts: systemTrust(chain, host, system, now)}
 	err := verifyChain(chain, host, roots, now)
 	switch {
 	case err == nil:
-		v.Observed = ObservedGenuine
+		v.Observed = vocab.TLSGenuine
 	case verifyChain(chain, "", roots, midLife(chain[0])) == nil:
-		v.Observed, v.Failure = ObservedInvalid, probe.Classify(err)
+		v.Observed, v.Failure = vocab.TLSInvalid, probe.Classify(err)
 	default:
-		v.Observed, v.Failure = ObservedIntercepted, probe.FailureSSLUnknownAuth
+		v.Observed, v.Failure = vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth
 	}
 	return v
 }
@@ -79,13 +72,20 @@ func systemTrust(chain []*x509.Certificate, host string, system *x509.CertPool, 
 
 // CertJSON is one certificate of a chain in a report.
 type CertJSON struct {
-	Subject   string    `json:"subject"`
-	Issuer    string    `json:"issuer"`
+	// Subject is the certificate's subject, e.g. "CN=zoom.us".
+	Subject string `json:"subject"`
+	// Issuer is the certificate's issuer.
+	Issuer string `json:"issuer"`
+	// NotBefore is the start of its validity, in UTC.
 	NotBefore time.Time `json:"not_before"`
-	NotAfter  time.Time `json:"not_after"`
-	DNSNames  []string  `json:"dns_names,omitempty"`
-	SHA256    string    `json:"sha256"`
-	IsCA      bool      `json:"is_ca"`
+	// NotAfter is the end of its validity, in UTC.
+	NotAfter time.Time `json:"not_after"`
+	// DNSNames are its subject alternative names.
+	DNSNames []string `json:"dns_names,omitempty"`
+	// SHA256 is the hex SHA-256 of the DER certificate.
+	SHA256 string `json:"sha256"`
+	// IsCA is true for a CA certificate.
+	IsCA bool `json:"is_ca"`
 }
 
 func chainJSON(chain []*x509.Certificate) []CertJSON {
@@ -101,13 +101,13 @@ func chainJSON(chain []*x509.Certificate) []CertJSON {
 // tlsResult turns a chain verdict into the result fields.
 func tlsResult(v ChainVerdict, vendor, issuer string) report.Result {
 	switch v.Observed {
-	case ObservedGenuine:
-		return report.Result{Status: report.StatusPass, Observed: ObservedGenuine, Reason: "chain_verified"}
-	case ObservedIntercepted:
-		r := failed(ObservedIntercepted, "unknown_issuer", v.Failure, probe.OpTLSHandshake, interceptHint(vendor, issuer, v.SystemTrusts))
+	case vocab.TLSGenuine:
+		return report.Result{Status: report.StatusPass, Observed: vocab.TLSGenuine, Reason: vocab.ReasonChainVerified}
+	case vocab.TLSIntercepted:
+		r := failed(vocab.TLSIntercepted, vocab.ReasonUnknownIssuer, v.Failure, vocab.OpTLSHandshake, interceptHint(vendor, issuer, v.SystemTrusts))
 		return r
 	}
-	return failed(ObservedInvalid, "chain_invalid", v.Failure, probe.OpTLSHandshake, hintInvalidChain)
+	return failed(vocab.TLSInvalid, vocab.ReasonChainInvalid, v.Failure, vocab.OpTLSHandshake, hintInvalidChain)
 }
 
 const (

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -26,14 +26,14 @@ func TestProxyVerdict(t *testing.T) {
 		direct, viaProxy *outcome
 		want             verdict
 	}{
-		{"direct", ok, nil, verdict{Status: report.StatusPass, Observed: ObservedDirect}},
-		{"direct, proxy granted too", ok, granted, verdict{Status: report.StatusPass, Observed: ObservedDirect}},
-		{"direct, proxy denies", ok, denied, verdict{Status: report.StatusWarn, Observed: ObservedDirect}},
-		{"via proxy", refused, granted, verdict{Status: report.StatusWarn, Observed: ObservedViaProxy}},
-		{"denied", refused, denied, verdict{report.StatusFail, ObservedProxyDenied, probe.FailureProxyDenied, probe.OpProxyConnect}},
-		{"auth", refused, auth, verdict{report.StatusFail, ObservedProxyAuthRequired, probe.FailureProxyAuthRequired, probe.OpProxyConnect}},
-		{"proxy silent", refused, silent, verdict{report.StatusFail, ObservedBlocked, probe.FailureTimeout, probe.OpProxyConnect}},
-		{"no proxy", refused, nil, verdict{report.StatusFail, ObservedBlocked, probe.FailureConnectionRefused, probe.OpConnect}},
+		{"direct", ok, nil, verdict{Status: report.StatusPass, Observed: vocab.ProxyDirect}},
+		{"direct, proxy granted too", ok, granted, verdict{Status: report.StatusPass, Observed: vocab.ProxyDirect}},
+		{"direct, proxy denies", ok, denied, verdict{Status: report.StatusWarn, Observed: vocab.ProxyDirect}},
+		{"via proxy", refused, granted, verdict{Status: report.StatusWarn, Observed: vocab.ProxyViaProxy}},
+		{"denied", refused, denied, verdict{report.StatusFail, vocab.ProxyDenied, vocab.FailureProxyDenied, vocab.OpProxyConnect}},
+		{"auth", refused, auth, verdict{report.StatusFail, vocab.ProxyAuthRequired, vocab.FailureProxyAuthRequired, vocab.OpProxyConnect}},
+		{"proxy silent", refused, silent, verdict{report.StatusFail, vocab.ProxyBlocked, vocab.FailureTimeout, vocab.OpProxyConnect}},
+		{"no proxy", refused, nil, verdict{report.StatusFail, vocab.ProxyBlocked, vocab.FailureConnectionRefused, vocab.OpConnect}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

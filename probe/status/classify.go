@@ -7,56 +7,47 @@ import (
 	"net"
 
 	"github.com/roompath/roompath/probe"
-)
-
-// Failure strings of the status check, beside probe's shared vocabulary
-// (timeouts, refused connections, DNS and TLS failures).
-const (
-	// FailureHTTPStatus: the server answered with a status other than 200.
-	FailureHTTPStatus = "status_http_error"
-	// FailureNotJSON: the body was not JSON (a marketing page, a proxy's
-	// block page, a captive portal).
-	FailureNotJSON = "status_not_json"
-	// FailureNotStatuspage: JSON, but without page.id.
-	FailureNotStatuspage = "status_not_statuspage"
-	// FailureBodyTooLarge: more than Config.MaxBody bytes.
-	FailureBodyTooLarge = "status_body_too_large"
-	// FailureTooManyRedirects: a redirect loop or chain.
-	FailureTooManyRedirects = "status_too_many_redirects"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // Failures lists every failure string the status check can produce other
-// than probe.FailureUnknownPrefix ones: the closed vocabulary.
-var Failures = []string{
-	FailureHTTPStatus, FailureNotJSON, FailureNotStatuspage, FailureBodyTooLarge, FailureTooManyRedirects,
-	probe.FailureTimeout, probe.FailureEOF, probe.FailureConnectionRefused, probe.FailureConnectionReset,
-	probe.FailureHostUnreachable, probe.FailureNetworkUnreachable, probe.FailureDNSNXDOMAIN,
-	probe.FailureSSLUnknownAuth, probe.FailureSSLInvalidHostname, probe.FailureSSLInvalidCert, probe.FailureSSLHandshake,
+// than vocab.UnknownPrefix ones: the closed vocabulary.
+var Failures = []vocab.Failure{
+	vocab.FailureStatusHTTP, vocab.FailureStatusNotJSON, vocab.FailureStatusNotStatuspage, vocab.FailureStatusBodyTooLarge, vocab.FailureStatusTooManyRedirects,
+	vocab.FailureTimeout, vocab.FailureEOF, vocab.FailureConnectionRefused, vocab.FailureConnectionReset,
+	vocab.FailureHostUnreachable, vocab.FailureNetworkUnreachable, vocab.FailureDNSNXDOMAIN,
+	vocab.FailureSSLUnknownAuth, vocab.FailureSSLInvalidHostname, vocab.FailureSSLInvalidCert, vocab.FailureSSLHandshake,
 }
 
-// Classify maps a fetch error to its failure string and the operation that
-// failed, from typed errors only.
-func Classify(err error) (failure, operation string) {
+// Classify maps a fetch error to its failure and the operation that
+// failed, from typed errors only; nil for a nil err.
+func Classify(err error) *probe.Error {
+	if err == nil {
+		return nil
+	}
+	f, op := classify(err)
+	return &probe.Error{Failure: f, Operation: op, Err: err}
+}
+
+func classify(err error) (vocab.Failure, vocab.Operation) {
 	var hs *HTTPStatusError
 	switch {
-	case err == nil:
-		return "", ""
 	case errors.As(err, &hs):
-		return FailureHTTPStatus, probe.OpStatusFetch
+		return vocab.FailureStatusHTTP, vocab.OpStatusFetch
 	case errors.Is(err, ErrNotJSON):
-		return FailureNotJSON, probe.OpStatusFetch
+		return vocab.FailureStatusNotJSON, vocab.OpStatusFetch
 	case errors.Is(err, ErrNotStatuspage):
-		return FailureNotStatuspage, probe.OpStatusFetch
+		return vocab.FailureStatusNotStatuspage, vocab.OpStatusFetch
 	case errors.Is(err, ErrTooLarge):
-		return FailureBodyTooLarge, probe.OpStatusFetch
+		return vocab.FailureStatusBodyTooLarge, vocab.OpStatusFetch
 	case errors.Is(err, ErrTooManyRedirects):
-		return FailureTooManyRedirects, probe.OpStatusFetch
+		return vocab.FailureStatusTooManyRedirects, vocab.OpStatusFetch
 	}
 	return probe.Classify(err), operationOf(err)
 }
 
 // operationOf names the step a transport error came from.
-func operationOf(err error) string {
+func operationOf(err error) vocab.Operation {
 	var (
 		de  *net.DNSError
 		oe  *net.OpError
@@ -69,14 +60,14 @@ func operationOf(err error) string {
 	)
 	switch {
 	case errors.As(err, &de):
-		return probe.OpResolve
+		return vocab.OpResolve
 	case errors.As(err, &ve), errors.As(err, &rh), errors.As(err, &ae),
 		errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &inv):
-		return probe.OpTLSHandshake
+		return vocab.OpTLSHandshake
 	case errors.As(err, &oe) && oe.Op == "dial":
-		return probe.OpConnect
+		return vocab.OpConnect
 	case errors.As(err, &oe) && oe.Op == "proxyconnect":
-		return probe.OpProxyConnect
+		return vocab.OpProxyConnect
 	}
-	return probe.OpStatusFetch
+	return vocab.OpStatusFetch
 }

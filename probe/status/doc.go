@@ -9,7 +9,8 @@
 // captive portal) rather than a verdict on Zoom.
 //
 // The decision is made from a decoded summary by [Judge], without sockets,
-// so it can be tabled and fuzzed; [Probe] fetches with a bounded body, a
-// bounded number of redirects and the caller's deadline, and falls back to
-// a second URL (status.zoom.us) when the first cannot be read.
+// so it can be tabled and fuzzed; a [Status] (built by [NewStatus]) fetches
+// with a bounded body, a bounded number of redirects and the caller's
+// deadline, falls back to a second URL (status.zoom.us) when the first
+// cannot be read, and emits its one result from Run(ctx, emit).
 package status

@@ -11,7 +11,7 @@ import (
 
 // fetched is what reading one URL gave.
 type fetched struct {
-	index      int    // position in Probe.urls
+	index      int    // position in Status.urls
 	url        string // as requested
 	finalURL   string // after redirects; empty when not redirected
 	httpStatus int
@@ -22,7 +22,10 @@ type fetched struct {
 }
 
 // HTTPStatusError is an answer with an HTTP status other than 200.
-type HTTPStatusError struct{ Code int }
+type HTTPStatusError struct {
+	// Code is the HTTP status code.
+	Code int
+}
 
 // Error names the status code and its text.
 func (e *HTTPStatusError) Error() string {
@@ -31,7 +34,7 @@ func (e *HTTPStatusError) Error() string {
 
 // Fetch errors.
 var (
-	// ErrTooLarge: the body exceeded Config.MaxBody.
+	// ErrTooLarge: the body exceeded StatusConfig.MaxBody.
 	ErrTooLarge = errors.New("body too large for a status summary")
 	// ErrTooManyRedirects: more than maxRedirects redirects.
 	ErrTooManyRedirects = errors.New("too many redirects")
@@ -55,7 +58,7 @@ func newClient(rt http.RoundTripper) *http.Client {
 }
 
 // fetch reads and decodes one summary URL, bounded by ctx and maxBody.
-func (p *Probe) fetch(ctx context.Context, i int) fetched {
+func (p *Status) fetch(ctx context.Context, i int) fetched {
 	start := time.Now()
 	f := fetched{index: i, url: p.urls[i]}
 	f.err = p.get(ctx, &f)
@@ -63,7 +66,7 @@ func (p *Probe) fetch(ctx context.Context, i int) fetched {
 	return f
 }
 
-func (p *Probe) get(ctx context.Context, f *fetched) error {
+func (p *Status) get(ctx context.Context, f *fetched) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.url, nil)
 	if err != nil {
 		return err

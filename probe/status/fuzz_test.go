@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/roompath/roompath/probe/status/statustest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -20,7 +21,7 @@ func FuzzDecodeJudge(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := Decode(b)
 		if err != nil {
-			if fl, _ := Classify(err); fl != FailureNotJSON && fl != FailureNotStatuspage {
+			if fl := Classify(err).Failure; fl != vocab.FailureStatusNotJSON && fl != vocab.FailureStatusNotStatuspage {
 				t.Fatalf("decode error %v classified %q", err, fl)
 			}
 			return
@@ -29,14 +30,14 @@ func FuzzDecodeJudge(f *testing.F) {
 			t.Fatal("accepted a summary without page.id")
 		}
 		v := Judge(s)
-		want := map[string]report.Status{
-			StateOperational: report.StatusPass, StateDegraded: report.StatusWarn,
-			StateMaintenance: report.StatusWarn, StateOutage: report.StatusFail,
+		want := map[vocab.Observed]report.Status{
+			vocab.StateOperational: report.StatusPass, vocab.StateDegraded: report.StatusWarn,
+			vocab.StateMaintenance: report.StatusWarn, vocab.StateOutage: report.StatusFail,
 		}
 		if st, ok := want[v.Observed]; !ok || st != v.Status {
 			t.Fatalf("observed %q with status %q", v.Observed, v.Status)
 		}
-		if h := Hint(v, s); (h == "") != (v.Observed == StateOperational) {
+		if h := Hint(v, s); (h == "") != (v.Observed == vocab.StateOperational) {
 			t.Fatalf("hint %q for %s", h, v.Observed)
 		}
 		for _, c := range v.Components {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // Hint says in a sentence or two what a read summary means for someone
@@ -14,11 +14,11 @@ import (
 func Hint(v Verdict, s *Summary) string {
 	what, since, follow := cause(v, s)
 	switch v.Observed {
-	case StateOutage:
+	case vocab.StateOutage:
 		return fmt.Sprintf("Zoom reports a major outage%s%s: not your network; wait or follow the incident%s.", what, since, follow)
-	case StateDegraded:
+	case vocab.StateDegraded:
 		return fmt.Sprintf("Zoom reports degraded service%s%s: failures now may be Zoom's rather than your network's; follow the incident%s and test again once it is resolved.", what, since, follow)
-	case StateMaintenance:
+	case vocab.StateMaintenance:
 		if follow != "" {
 			follow = " (details" + follow + ")"
 		}
@@ -83,7 +83,7 @@ func at(ts, prefix string) string {
 
 // UnknownHint says why the page could not be read, and that this is itself
 // a finding about the path from here rather than about Zoom.
-func UnknownHint(rawURL, failure, op, finalURL string) string {
+func UnknownHint(rawURL string, failure vocab.Failure, op vocab.Operation, finalURL string) string {
 	host := rawURL
 	if u, err := url.Parse(rawURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
@@ -92,18 +92,18 @@ func UnknownHint(rawURL, failure, op, finalURL string) string {
 	return head + unknownAdvice(host, failure, finalURL)
 }
 
-func unknownAdvice(host, failure, finalURL string) string {
+func unknownAdvice(host string, failure vocab.Failure, finalURL string) string {
 	switch {
-	case strings.HasPrefix(failure, "dns_"):
+	case strings.HasPrefix(string(failure), "dns_"):
 		return fmt.Sprintf("%s does not resolve here, which breaks rooms too: run dnscheck %s.", host, host)
-	case strings.HasPrefix(failure, "ssl_"):
+	case strings.HasPrefix(string(failure), "ssl_"):
 		return "its certificate was not trusted, which suggests a TLS-intercepting proxy in the path: run proxycheck."
-	case failure == FailureNotJSON || failure == FailureNotStatuspage || failure == FailureHTTPStatus:
+	case failure == vocab.FailureStatusNotJSON || failure == vocab.FailureStatusNotStatuspage || failure == vocab.FailureStatusHTTP:
 		return fmt.Sprintf("something else answered in its place%s: a captive portal, a proxy's block page or a moved page; open it in a browser from this network.", redirected(finalURL))
-	case failure == FailureBodyTooLarge || failure == FailureTooManyRedirects:
+	case failure == vocab.FailureStatusBodyTooLarge || failure == vocab.FailureStatusTooManyRedirects:
 		return fmt.Sprintf("the answer was not a status summary%s: a proxy or portal may be rewriting it; open it in a browser from this network.", redirected(finalURL))
-	case failure == probe.FailureTimeout, failure == probe.FailureConnectionRefused, failure == probe.FailureConnectionReset,
-		failure == probe.FailureHostUnreachable, failure == probe.FailureNetworkUnreachable:
+	case failure == vocab.FailureTimeout, failure == vocab.FailureConnectionRefused, failure == vocab.FailureConnectionReset,
+		failure == vocab.FailureHostUnreachable, failure == vocab.FailureNetworkUnreachable:
 		return fmt.Sprintf("HTTPS to %s is blocked or needs a proxy from this network, which would stop rooms too: run proxycheck and portcheck -p 443 %s; check the status from another network meanwhile.", host, host)
 	}
 	return "check HTTPS to the Zoom cloud from this network (proxycheck) and the status from another network meanwhile."

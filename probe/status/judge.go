@@ -1,32 +1,8 @@
 package status
 
-import "github.com/roompath/roompath/report"
-
-// Observed states of a status result.
-const (
-	StateOperational = "operational"
-	StateDegraded    = "degraded"
-	StateOutage      = "outage"
-	StateMaintenance = "maintenance"
-	// StateUnknown: the status page could not be read from here.
-	StateUnknown = "unknown"
-)
-
-// Reasons: what decided the observed state.
-const (
-	// ReasonAllOperational: the indicator is none and nothing is amiss.
-	ReasonAllOperational = "all_operational"
-	// ReasonIndicator: the page's overall indicator decided.
-	ReasonIndicator = "indicator"
-	// ReasonComponent: a component's status outranked the indicator (which
-	// can lag a critical component).
-	ReasonComponent = "component"
-	// ReasonIncident: an unresolved incident's impact outranked both.
-	ReasonIncident = "incident"
-	// ReasonMaintenanceActive: a scheduled maintenance is in progress.
-	ReasonMaintenanceActive = "maintenance_in_progress"
-	// ReasonUnreadable: no URL gave a Statuspage summary.
-	ReasonUnreadable = "unreadable"
+import (
+	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/report"
 )
 
 // rank orders states by how bad they are; the worst source wins.
@@ -39,14 +15,16 @@ const (
 	rankOutage
 )
 
-var rankState = [...]string{StateOperational, StateMaintenance, StateDegraded, StateOutage}
+var rankState = [...]vocab.Observed{vocab.StateOperational, vocab.StateMaintenance, vocab.StateDegraded, vocab.StateOutage}
 
 // Verdict is what a summary says, decided without sockets.
 type Verdict struct {
-	// Observed is one of the State constants (never StateUnknown).
-	Observed string
-	// Reason is one of the Reason constants.
-	Reason string
+	// Observed is one of the vocab.State constants (never StateUnknown).
+	Observed vocab.Observed
+	// Reason is what decided Observed: vocab.ReasonAllOperational,
+	// ReasonIndicator, ReasonComponent, ReasonIncident or
+	// ReasonMaintenanceActive.
+	Reason vocab.Reason
 	// Status is pass, warn (degraded, maintenance) or fail (outage).
 	Status report.Status
 	// Components are the non-operational components, group entries skipped.
@@ -67,14 +45,14 @@ type Verdict struct {
 // wins; on a tie the indicator, then a component, then an incident is
 // named as the reason.
 func Judge(s *Summary) Verdict {
-	v := Verdict{Observed: StateOperational, Reason: ReasonAllOperational}
+	v := Verdict{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational}
 	best := rankOperational
-	consider := func(r rank, reason string) {
+	consider := func(r rank, reason vocab.Reason) {
 		if r > best {
 			best, v.Reason = r, reason
 		}
 	}
-	consider(indicatorRank(s.Status.Indicator), ReasonIndicator)
+	consider(indicatorRank(s.Status.Indicator), vocab.ReasonIndicator)
 	v.Components = judgeComponents(s.Components, consider)
 	v.Incidents = judgeIncidents(s.Incidents, consider)
 	v.Maintenances = judgeMaintenances(s.Maintenance, consider)
@@ -84,31 +62,31 @@ func Judge(s *Summary) Verdict {
 	return v
 }
 
-func judgeComponents(cs []Component, consider func(rank, string)) []Component {
+func judgeComponents(cs []Component, consider func(rank, vocab.Reason)) []Component {
 	var out []Component
 	for _, c := range cs {
 		if c.Group || c.Status == "operational" {
 			continue
 		}
 		out = append(out, c)
-		consider(componentRank(c.Status), ReasonComponent)
+		consider(componentRank(c.Status), vocab.ReasonComponent)
 	}
 	return out
 }
 
-func judgeIncidents(is []Incident, consider func(rank, string)) []Incident {
+func judgeIncidents(is []Incident, consider func(rank, vocab.Reason)) []Incident {
 	var out []Incident
 	for _, in := range is {
 		if !unresolved(in.Status) {
 			continue
 		}
 		out = append(out, in)
-		consider(impactRank(in.Impact), ReasonIncident)
+		consider(impactRank(in.Impact), vocab.ReasonIncident)
 	}
 	return out
 }
 
-func judgeMaintenances(ms []Maintenance, consider func(rank, string)) []Maintenance {
+func judgeMaintenances(ms []Maintenance, consider func(rank, vocab.Reason)) []Maintenance {
 	var out []Maintenance
 	for _, m := range ms {
 		if m.Status == "completed" {
@@ -116,7 +94,7 @@ func judgeMaintenances(ms []Maintenance, consider func(rank, string)) []Maintena
 		}
 		out = append(out, m)
 		if maintenanceActive(m.Status) {
-			consider(rankMaintenance, ReasonMaintenanceActive)
+			consider(rankMaintenance, vocab.ReasonMaintenanceActive)
 		}
 	}
 	return out
@@ -192,11 +170,11 @@ func unresolved(st string) bool {
 	return st != "resolved" && st != "postmortem" && st != "completed"
 }
 
-func stateStatus(state string) report.Status {
+func stateStatus(state vocab.Observed) report.Status {
 	switch state {
-	case StateOperational:
+	case vocab.StateOperational:
 		return report.StatusPass
-	case StateOutage:
+	case vocab.StateOutage:
 		return report.StatusFail
 	}
 	return report.StatusWarn

@@ -7,12 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/roompath/roompath/probe/status/statustest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
 type judged struct {
-	Observed   string
-	Reason     string
+	Observed   vocab.Observed
+	Reason     vocab.Reason
 	Status     report.Status
 	Components []string
 	Incidents  int
@@ -41,22 +42,22 @@ func TestJudgeFakeKinds(t *testing.T) {
 		kind statustest.Kind
 		want judged
 	}{
-		{statustest.Operational, judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
-		{statustest.Minor, judged{Observed: StateDegraded, Reason: ReasonIndicator, Status: report.StatusWarn,
+		{statustest.Operational, judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
+		{statustest.Minor, judged{Observed: vocab.StateDegraded, Reason: vocab.ReasonIndicator, Status: report.StatusWarn,
 			Components: []string{"Zoom Rooms=degraded_performance"}, Incidents: 1}},
-		{statustest.Major, judged{Observed: StateOutage, Reason: ReasonIndicator, Status: report.StatusFail,
+		{statustest.Major, judged{Observed: vocab.StateOutage, Reason: vocab.ReasonIndicator, Status: report.StatusFail,
 			Components: []string{"Zoom Rooms=partial_outage"}, Incidents: 1}},
-		{statustest.Critical, judged{Observed: StateOutage, Reason: ReasonIndicator, Status: report.StatusFail,
+		{statustest.Critical, judged{Observed: vocab.StateOutage, Reason: vocab.ReasonIndicator, Status: report.StatusFail,
 			Components: []string{"Zoom Rooms=major_outage"}, Incidents: 1}},
-		{statustest.Maintenance, judged{Observed: StateMaintenance, Reason: ReasonIndicator, Status: report.StatusWarn,
+		{statustest.Maintenance, judged{Observed: vocab.StateMaintenance, Reason: vocab.ReasonIndicator, Status: report.StatusWarn,
 			Components: []string{"Zoom Phone=under_maintenance"}, Maint: 1}},
-		{statustest.Scheduled, judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass, Maint: 1}},
-		{statustest.Lagging, judged{Observed: StateOutage, Reason: ReasonComponent, Status: report.StatusFail,
+		{statustest.Scheduled, judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass, Maint: 1}},
+		{statustest.Lagging, judged{Observed: vocab.StateOutage, Reason: vocab.ReasonComponent, Status: report.StatusFail,
 			Components: []string{"Zoom Rooms=major_outage"}}},
-		{statustest.GroupOnly, judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
-		{statustest.FullOutage, judged{Observed: StateOutage, Reason: ReasonIndicator, Status: report.StatusFail,
+		{statustest.GroupOnly, judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
+		{statustest.FullOutage, judged{Observed: vocab.StateOutage, Reason: vocab.ReasonIndicator, Status: report.StatusFail,
 			Components: []string{"Web Client=full_outage"}}},
-		{statustest.Resolved, judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
+		{statustest.Resolved, judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
@@ -77,33 +78,33 @@ func TestJudgeRules(t *testing.T) {
 	}{
 		{"full_outage outranks a lagging none", Summary{Page: page, Status: PageStatus{Indicator: "none"},
 			Components: []Component{{Name: "Zoom Rooms", Status: "full_outage"}}},
-			judged{Observed: StateOutage, Reason: ReasonComponent, Status: report.StatusFail, Components: []string{"Zoom Rooms=full_outage"}}},
+			judged{Observed: vocab.StateOutage, Reason: vocab.ReasonComponent, Status: report.StatusFail, Components: []string{"Zoom Rooms=full_outage"}}},
 		{"group entries are skipped even in outage", Summary{Page: page, Status: PageStatus{Indicator: "none"},
 			Components: []Component{{Name: "Meetings", Status: "major_outage", Group: true}, {Name: "Web", Status: "operational"}}},
-			judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
+			judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
 		{"critical incident outranks a minor indicator", Summary{Page: page, Status: PageStatus{Indicator: "minor"},
 			Incidents: []Incident{{Name: "down", Status: "investigating", Impact: "critical"}}},
-			judged{Observed: StateOutage, Reason: ReasonIncident, Status: report.StatusFail, Incidents: 1}},
+			judged{Observed: vocab.StateOutage, Reason: vocab.ReasonIncident, Status: report.StatusFail, Incidents: 1}},
 		{"postmortem incident is not active", Summary{Page: page,
 			Incidents: []Incident{{Name: "old", Status: "postmortem", Impact: "critical"}}},
-			judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
+			judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
 		{"impact none incident is listed only", Summary{Page: page,
 			Incidents: []Incident{{Name: "fyi", Status: "monitoring", Impact: "none"}}},
-			judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass, Incidents: 1}},
+			judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass, Incidents: 1}},
 		{"unknown indicator counts as degraded", Summary{Page: page, Status: PageStatus{Indicator: "purple"}},
-			judged{Observed: StateDegraded, Reason: ReasonIndicator, Status: report.StatusWarn}},
+			judged{Observed: vocab.StateDegraded, Reason: vocab.ReasonIndicator, Status: report.StatusWarn}},
 		{"unknown component status counts as degraded", Summary{Page: page,
 			Components: []Component{{Name: "X", Status: "on_fire"}}},
-			judged{Observed: StateDegraded, Reason: ReasonComponent, Status: report.StatusWarn, Components: []string{"X=on_fire"}}},
+			judged{Observed: vocab.StateDegraded, Reason: vocab.ReasonComponent, Status: report.StatusWarn, Components: []string{"X=on_fire"}}},
 		{"active maintenance without indicator", Summary{Page: page,
 			Maintenance: []Maintenance{{Name: "m", Status: "verifying"}}},
-			judged{Observed: StateMaintenance, Reason: ReasonMaintenanceActive, Status: report.StatusWarn, Maint: 1}},
+			judged{Observed: vocab.StateMaintenance, Reason: vocab.ReasonMaintenanceActive, Status: report.StatusWarn, Maint: 1}},
 		{"completed maintenance is dropped", Summary{Page: page,
 			Maintenance: []Maintenance{{Name: "m", Status: "completed"}}},
-			judged{Observed: StateOperational, Reason: ReasonAllOperational, Status: report.StatusPass}},
+			judged{Observed: vocab.StateOperational, Reason: vocab.ReasonAllOperational, Status: report.StatusPass}},
 		{"degraded outranks maintenance", Summary{Page: page, Status: PageStatus{Indicator: "maintenance"},
 			Components: []Component{{Name: "A", Status: "under_maintenance"}, {Name: "B", Status: "degraded_performance"}}},
-			judged{Observed: StateDegraded, Reason: ReasonComponent, Status: report.StatusWarn,
+			judged{Observed: vocab.StateDegraded, Reason: vocab.ReasonComponent, Status: report.StatusWarn,
 				Components: []string{"A=under_maintenance", "B=degraded_performance"}}},
 	}
 	for _, tt := range tests {
@@ -133,8 +134,8 @@ func TestDecodeRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Decode([]byte(tt.body))
-			f, _ := Classify(err)
-			want, _ := Classify(tt.want)
+			f := Classify(err).Failure
+			want := Classify(tt.want).Failure
 			if diff := cmp.Diff(want, f); diff != "" {
 				t.Errorf("Decode error %v (-want +got):\n%s", err, diff)
 			}

@@ -11,7 +11,7 @@ import (
 	"github.com/roompath/roompath/report"
 )
 
-// Defaults of Config's zero values.
+// Defaults of StatusConfig's zero values.
 const (
 	// DefaultURL is Zoom's Statuspage summary.
 	DefaultURL = "https://www.zoomstatus.com/api/v2/summary.json"
@@ -19,7 +19,7 @@ const (
 	// with zoom.us on 16 April 2025 while www.zoomstatus.com stayed up, so
 	// it is only the second choice.
 	DefaultFallbackURL = "https://status.zoom.us/api/v2/summary.json"
-	// NoFallback as Config.FallbackURL turns the fallback off.
+	// NoFallback as StatusConfig.FallbackURL turns the fallback off.
 	NoFallback = "none"
 	// DefaultTimeout bounds the whole check, fallback included: the page is
 	// a few kilobytes behind a CDN and answers in well under a second from
@@ -37,8 +37,8 @@ const (
 
 var userAgent = "roompath/" + version.Version + " (+status check)"
 
-// Config configures a status probe; the zero value reads Zoom's page.
-type Config struct {
+// StatusConfig configures a status probe; the zero value reads Zoom's page.
+type StatusConfig struct {
 	// URL is the summary.json to read; empty means DefaultURL.
 	URL string
 	// FallbackURL is read when URL cannot be (or is slow); empty means
@@ -54,17 +54,17 @@ type Config struct {
 	Transport http.RoundTripper
 }
 
-// Probe reads a Statuspage summary. Build it with New; it is safe for
-// concurrent use.
-type Probe struct {
-	cfg    Config
+// Status reads a Statuspage summary. Build it with NewStatus; it is safe
+// for concurrent use.
+type Status struct {
+	cfg    StatusConfig
 	urls   []string // primary, then the fallback if any
 	client *http.Client
 }
 
-// New checks cfg's URLs, fills in the defaults and returns the probe. An
-// error names the bad value.
-func New(cfg Config) (*Probe, error) {
+// NewStatus checks cfg's URLs, fills in the defaults and returns the
+// probe. An error names the bad value.
+func NewStatus(cfg StatusConfig) (*Status, error) {
 	if cfg.URL == "" {
 		cfg.URL = DefaultURL
 	}
@@ -80,7 +80,7 @@ func New(cfg Config) (*Probe, error) {
 	if cfg.Transport == nil {
 		cfg.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	p := &Probe{cfg: cfg, urls: []string{cfg.URL}, client: newClient(cfg.Transport)}
+	p := &Status{cfg: cfg, urls: []string{cfg.URL}, client: newClient(cfg.Transport)}
 	if cfg.FallbackURL != NoFallback && cfg.FallbackURL != cfg.URL {
 		p.urls = append(p.urls, cfg.FallbackURL)
 	}
@@ -115,9 +115,12 @@ func ID(rawURL string) string {
 	return "status/" + u.Host
 }
 
-// Run reads the page (falling back if needed) and returns one result; it
-// ends by the earlier of ctx's deadline and Config.Timeout.
-func (p *Probe) Run(ctx context.Context) report.Result {
+// Run reads the page (falling back if needed) and emits one result, with
+// seq 0, whose Detail is a *Detail; it ends by the earlier of ctx's
+// deadline and StatusConfig.Timeout.
+func (p *Status) Run(ctx context.Context, emit report.Emit) { emit(0, p.check(ctx)) }
+
+func (p *Status) check(ctx context.Context) report.Result {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
@@ -130,7 +133,7 @@ func (p *Probe) Run(ctx context.Context) report.Result {
 // read fetches the primary URL and, when it fails or is slow, the
 // fallback; the first summary wins and the other fetch is abandoned. tries
 // lists every fetch started, in URL order.
-func (p *Probe) read(ctx context.Context) (won *fetched, tries []fetched) {
+func (p *Status) read(ctx context.Context) (won *fetched, tries []fetched) {
 	ctx, cancel := context.WithCancel(ctx)
 	ch := make(chan fetched, len(p.urls))
 	started, pending := 0, 0
@@ -164,20 +167,10 @@ func (p *Probe) read(ctx context.Context) (won *fetched, tries []fetched) {
 }
 
 // hedgeDelay is fallbackHedge, or half the time left if that is less.
-func (p *Probe) hedgeDelay(ctx context.Context) time.Duration {
+func (p *Status) hedgeDelay(ctx context.Context) time.Duration {
 	d := fallbackHedge
 	if dl, ok := ctx.Deadline(); ok {
 		d = min(d, time.Until(dl)/2)
 	}
 	return max(d, 0)
-}
-
-// Check is New(cfg) and Run(ctx) in one call, for callers such as triage
-// that read the status once; the error is New's (a bad URL).
-func Check(ctx context.Context, cfg Config) (report.Result, error) {
-	p, err := New(cfg)
-	if err != nil {
-		return report.Result{}, err
-	}
-	return p.Run(ctx), nil
 }

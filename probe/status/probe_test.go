@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/probe/status/statustest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -22,41 +22,57 @@ import (
 // (plus scheduling slack), whatever the server does.
 const junkTimeout = 1 * time.Second
 
-func run(t *testing.T, cfg Config) (report.Result, *Detail, time.Duration) {
+func run(t *testing.T, cfg StatusConfig) (report.Result, *Detail, time.Duration) {
 	t.Helper()
-	p, err := New(cfg)
+	p, err := NewStatus(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res := p.Run(context.Background())
+	res := runOnce(t, p, context.Background())
 	return res, res.Detail.(*Detail), time.Since(start)
+}
+
+// runOnce runs p and returns its one result, which must come with seq 0.
+func runOnce(t *testing.T, p *Status, ctx context.Context) report.Result {
+	t.Helper()
+	var got []report.Result
+	p.Run(ctx, func(seq int, r report.Result) {
+		if seq != 0 {
+			t.Errorf("seq %d, want 0", seq)
+		}
+		got = append(got, r)
+	})
+	if len(got) != 1 {
+		t.Fatalf("%d results, want 1", len(got))
+	}
+	return got[0]
 }
 
 func TestRunValidSummaries(t *testing.T) {
 	tests := []struct {
 		kind       statustest.Kind
-		observed   string
+		observed   vocab.Observed
 		status     report.Status
 		components []ComponentState
 	}{
-		{statustest.Operational, StateOperational, report.StatusPass, []ComponentState{}},
-		{statustest.Critical, StateOutage, report.StatusFail, []ComponentState{{Name: "Zoom Rooms", Status: "major_outage"}}},
-		{statustest.Minor, StateDegraded, report.StatusWarn, []ComponentState{{Name: "Zoom Rooms", Status: "degraded_performance"}}},
-		{statustest.Maintenance, StateMaintenance, report.StatusWarn, []ComponentState{{Name: "Zoom Phone", Status: "under_maintenance"}}},
-		{statustest.FullOutage, StateOutage, report.StatusFail, []ComponentState{{Name: "Web Client", Status: "full_outage", Group: "Zoom Meetings"}}},
+		{statustest.Operational, vocab.StateOperational, report.StatusPass, []ComponentState{}},
+		{statustest.Critical, vocab.StateOutage, report.StatusFail, []ComponentState{{Name: "Zoom Rooms", Status: "major_outage"}}},
+		{statustest.Minor, vocab.StateDegraded, report.StatusWarn, []ComponentState{{Name: "Zoom Rooms", Status: "degraded_performance"}}},
+		{statustest.Maintenance, vocab.StateMaintenance, report.StatusWarn, []ComponentState{{Name: "Zoom Phone", Status: "under_maintenance"}}},
+		{statustest.FullOutage, vocab.StateOutage, report.StatusFail, []ComponentState{{Name: "Web Client", Status: "full_outage", Group: "Zoom Meetings"}}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			u := statustest.New(t, tt.kind)
-			res, det, _ := run(t, Config{URL: u, FallbackURL: NoFallback, Timeout: 5 * time.Second})
+			res, det, _ := run(t, StatusConfig{URL: u, FallbackURL: NoFallback, Timeout: 5 * time.Second})
 			if res.Observed != tt.observed || res.Status != tt.status || res.Failure != nil {
 				t.Errorf("observed %s status %s failure %v, want %s %s nil", res.Observed, res.Status, res.Failure, tt.observed, tt.status)
 			}
 			if diff := cmp.Diff(tt.components, det.Components); diff != "" {
 				t.Errorf("components (-want +got):\n%s", diff)
 			}
-			if res.Check != "status" || res.Layer != report.LayerCloud || !strings.HasPrefix(res.ID, "status/127.0.0.1:") || det.Source != u || det.Page.ID == "" {
+			if res.Check != "status" || res.Layer != vocab.LayerCloud || !strings.HasPrefix(res.ID, "status/127.0.0.1:") || det.Source != u || det.Page.ID == "" {
 				t.Errorf("envelope fields: %+v detail %+v", res, det)
 			}
 		})
@@ -66,26 +82,26 @@ func TestRunValidSummaries(t *testing.T) {
 func TestRunJunkIsUnknownInTime(t *testing.T) {
 	tests := []struct {
 		kind      statustest.Kind
-		failure   string
-		operation string
+		failure   vocab.Failure
+		operation vocab.Operation
 		redirect  bool
 	}{
-		{statustest.NotJSON, FailureNotJSON, probe.OpStatusFetch, false},
-		{statustest.Redirect, FailureNotJSON, probe.OpStatusFetch, true},
-		{statustest.Huge, FailureBodyTooLarge, probe.OpStatusFetch, false},
-		{statustest.Slow, probe.FailureTimeout, probe.OpStatusFetch, false},
-		{statustest.Drip, probe.FailureTimeout, probe.OpStatusFetch, false},
-		{statustest.NoPageID, FailureNotStatuspage, probe.OpStatusFetch, false},
-		{statustest.ServerError, FailureHTTPStatus, probe.OpStatusFetch, false},
-		{statustest.Loop, FailureTooManyRedirects, probe.OpStatusFetch, false},
+		{statustest.NotJSON, vocab.FailureStatusNotJSON, vocab.OpStatusFetch, false},
+		{statustest.Redirect, vocab.FailureStatusNotJSON, vocab.OpStatusFetch, true},
+		{statustest.Huge, vocab.FailureStatusBodyTooLarge, vocab.OpStatusFetch, false},
+		{statustest.Slow, vocab.FailureTimeout, vocab.OpStatusFetch, false},
+		{statustest.Drip, vocab.FailureTimeout, vocab.OpStatusFetch, false},
+		{statustest.NoPageID, vocab.FailureStatusNotStatuspage, vocab.OpStatusFetch, false},
+		{statustest.ServerError, vocab.FailureStatusHTTP, vocab.OpStatusFetch, false},
+		{statustest.Loop, vocab.FailureStatusTooManyRedirects, vocab.OpStatusFetch, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			t.Parallel()
 			u := statustest.New(t, tt.kind)
-			res, det, took := run(t, Config{URL: u, FallbackURL: NoFallback, Timeout: junkTimeout})
-			got := []string{res.Observed, string(res.Status), deref(res.Failure), deref(res.Operation)}
-			want := []string{StateUnknown, string(report.StatusWarn), tt.failure, tt.operation}
+			res, det, took := run(t, StatusConfig{URL: u, FallbackURL: NoFallback, Timeout: junkTimeout})
+			got := []string{string(res.Observed), string(res.Status), string(deref(res.Failure)), string(deref(res.Operation))}
+			want := []string{string(vocab.StateUnknown), string(report.StatusWarn), string(tt.failure), string(tt.operation)}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -107,8 +123,8 @@ func TestRunJunkIsUnknownInTime(t *testing.T) {
 
 func TestRunRefusedIsConnectFailure(t *testing.T) {
 	ap := probetest.Closed(t)
-	res, _, _ := run(t, Config{URL: "http://" + ap.String() + statustest.Path, FallbackURL: NoFallback, Timeout: junkTimeout})
-	if deref(res.Failure) != probe.FailureConnectionRefused || deref(res.Operation) != probe.OpConnect || res.Observed != StateUnknown {
+	res, _, _ := run(t, StatusConfig{URL: "http://" + ap.String() + statustest.Path, FallbackURL: NoFallback, Timeout: junkTimeout})
+	if deref(res.Failure) != vocab.FailureConnectionRefused || deref(res.Operation) != vocab.OpConnect || res.Observed != vocab.StateUnknown {
 		t.Errorf("got %s %s %s; hint %q", res.Observed, deref(res.Failure), deref(res.Operation), res.Hint)
 	}
 	if !strings.Contains(res.Hint, "proxycheck") {
@@ -122,28 +138,28 @@ func TestFallback(t *testing.T) {
 		primary  statustest.Kind
 		fallback statustest.Kind
 		timeout  time.Duration
-		observed string
+		observed vocab.Observed
 		used     bool
 		tries    []Try // only URL-independent fields compared
 	}{
-		{"junk primary", statustest.NotJSON, statustest.Critical, 5 * time.Second, StateOutage, true,
-			[]Try{{Failure: report.Str(FailureNotJSON), Operation: report.Str(probe.OpStatusFetch), HTTPStatus: 200}, {HTTPStatus: 200}}},
-		{"slow primary is hedged", statustest.Slow, statustest.Operational, 2 * time.Second, StateOperational, true,
+		{"junk primary", statustest.NotJSON, statustest.Critical, 5 * time.Second, vocab.StateOutage, true,
+			[]Try{{Failure: report.Str(vocab.FailureStatusNotJSON), Operation: report.Str(vocab.OpStatusFetch), HTTPStatus: 200}, {HTTPStatus: 200}}},
+		{"slow primary is hedged", statustest.Slow, statustest.Operational, 2 * time.Second, vocab.StateOperational, true,
 			[]Try{{Abandoned: true}, {HTTPStatus: 200}}},
-		{"both junk: the primary's failure", statustest.ServerError, statustest.NotJSON, 5 * time.Second, StateUnknown, false,
-			[]Try{{Failure: report.Str(FailureHTTPStatus), Operation: report.Str(probe.OpStatusFetch), HTTPStatus: 503},
-				{Failure: report.Str(FailureNotJSON), Operation: report.Str(probe.OpStatusFetch), HTTPStatus: 200}}},
+		{"both junk: the primary's failure", statustest.ServerError, statustest.NotJSON, 5 * time.Second, vocab.StateUnknown, false,
+			[]Try{{Failure: report.Str(vocab.FailureStatusHTTP), Operation: report.Str(vocab.OpStatusFetch), HTTPStatus: 503},
+				{Failure: report.Str(vocab.FailureStatusNotJSON), Operation: report.Str(vocab.OpStatusFetch), HTTPStatus: 200}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, det, took := run(t, Config{URL: statustest.New(t, tt.primary), FallbackURL: statustest.New(t, tt.fallback), Timeout: tt.timeout})
+			res, det, took := run(t, StatusConfig{URL: statustest.New(t, tt.primary), FallbackURL: statustest.New(t, tt.fallback), Timeout: tt.timeout})
 			if res.Observed != tt.observed || det.Fallback != tt.used {
 				t.Errorf("observed %s fallback_used %v, want %s %v", res.Observed, det.Fallback, tt.observed, tt.used)
 			}
 			if took > tt.timeout+time.Second {
 				t.Errorf("took %s with a %s timeout", took, tt.timeout)
 			}
-			if tt.observed == StateUnknown && !strings.Contains(res.Hint, "The fallback http://127.0.0.1:") {
+			if tt.observed == vocab.StateUnknown && !strings.Contains(res.Hint, "The fallback http://127.0.0.1:") {
 				t.Errorf("hint %q does not name the fallback's failure", res.Hint)
 			}
 			var got []Try
@@ -161,41 +177,41 @@ func TestFallbackUntouchedWhenPrimaryAnswers(t *testing.T) {
 	var hits atomic.Int32
 	fb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
 	defer fb.Close()
-	res, det, _ := run(t, Config{URL: statustest.New(t, statustest.Operational), FallbackURL: fb.URL, Timeout: 5 * time.Second})
-	if res.Observed != StateOperational || det.Fallback || len(det.Tries) != 1 || hits.Load() != 0 {
+	res, det, _ := run(t, StatusConfig{URL: statustest.New(t, statustest.Operational), FallbackURL: fb.URL, Timeout: 5 * time.Second})
+	if res.Observed != vocab.StateOperational || det.Fallback || len(det.Tries) != 1 || hits.Load() != 0 {
 		t.Errorf("observed %s fallback %v tries %d fallback hits %d", res.Observed, det.Fallback, len(det.Tries), hits.Load())
 	}
 }
 
 func TestCallerDeadlineWins(t *testing.T) {
-	p, err := New(Config{URL: statustest.New(t, statustest.Slow), FallbackURL: NoFallback, Timeout: time.Minute})
+	p, err := NewStatus(StatusConfig{URL: statustest.New(t, statustest.Slow), FallbackURL: NoFallback, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res := p.Run(ctx)
-	if deref(res.Failure) != probe.FailureTimeout || time.Since(start) > 5*time.Second {
+	res := runOnce(t, p, ctx)
+	if deref(res.Failure) != vocab.FailureTimeout || time.Since(start) > 5*time.Second {
 		t.Errorf("failure %s after %s", deref(res.Failure), time.Since(start))
 	}
 }
 
 func TestNewRejectsBadURLs(t *testing.T) {
 	for _, u := range []string{"ftp://x", "x", "http://", "https://:443/", "::"} {
-		if _, err := New(Config{URL: u}); err == nil {
-			t.Errorf("New(URL %q) accepted it", u)
+		if _, err := NewStatus(StatusConfig{URL: u}); err == nil {
+			t.Errorf("NewStatus(URL %q) accepted it", u)
 		}
-		if _, err := New(Config{FallbackURL: u}); err == nil {
-			t.Errorf("New(FallbackURL %q) accepted it", u)
+		if _, err := NewStatus(StatusConfig{FallbackURL: u}); err == nil {
+			t.Errorf("NewStatus(FallbackURL %q) accepted it", u)
 		}
 	}
-	if p, err := New(Config{}); err != nil || len(p.urls) != 2 || ID(p.urls[0]) != "status/www.zoomstatus.com" {
+	if p, err := NewStatus(StatusConfig{}); err != nil || len(p.urls) != 2 || ID(p.urls[0]) != "status/www.zoomstatus.com" {
 		t.Errorf("defaults: %v %v", p, err)
 	}
 }
 
-func deref(s *string) string {
+func deref[T ~string](s *T) T {
 	if s == nil {
 		return ""
 	}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
-
-// CheckName is the check of every status result.
-const CheckName = "status"
 
 // Detail is the evidence of a status result. The page's fields are absent
 // when no summary could be read (unknown is not "all operational").
@@ -17,10 +15,15 @@ type Detail struct {
 	// Source is the URL whose summary was used; empty when none was.
 	Source string `json:"source,omitempty"`
 	// Fallback is true when the summary came from the fallback URL.
-	Fallback    bool   `json:"fallback_used"`
-	Indicator   string `json:"indicator,omitempty"`
+	Fallback bool `json:"fallback_used"`
+	// Indicator is the page's overall indicator (none, minor, major,
+	// critical, maintenance); empty when no summary was read.
+	Indicator string `json:"indicator,omitempty"`
+	// Description is the page's overall status in words, e.g. "Major
+	// System Outage"; empty when no summary was read.
 	Description string `json:"description,omitempty"`
-	Page        *Page  `json:"page,omitempty"`
+	// Page identifies the page read; nil when no summary was.
+	Page *Page `json:"page,omitempty"`
 	// Components are the non-operational components (group entries
 	// skipped); null when no summary was read.
 	Components []ComponentState `json:"components"`
@@ -34,7 +37,9 @@ type Detail struct {
 
 // ComponentState is one non-operational component.
 type ComponentState struct {
-	Name   string `json:"name"`
+	// Name is the component's name, e.g. "Zoom Rooms".
+	Name string `json:"name"`
+	// Status is the component's status, e.g. "major_outage".
 	Status string `json:"status"`
 	// Group is the name of the component's group, if it has one.
 	Group string `json:"group,omitempty"`
@@ -42,42 +47,60 @@ type ComponentState struct {
 
 // IncidentState is one unresolved incident.
 type IncidentState struct {
-	Name       string   `json:"name"`
-	Status     string   `json:"status"`
-	Impact     string   `json:"impact"`
-	Started    string   `json:"started,omitempty"`
-	Shortlink  string   `json:"shortlink,omitempty"`
+	// Name is the incident's title.
+	Name string `json:"name"`
+	// Status is the incident's status, e.g. "investigating".
+	Status string `json:"status"`
+	// Impact is minor, major, critical or none.
+	Impact string `json:"impact"`
+	// Started is when it began (or was opened), as the page writes it.
+	Started string `json:"started,omitempty"`
+	// Shortlink is the incident's short URL.
+	Shortlink string `json:"shortlink,omitempty"`
+	// Components name the components it affects.
 	Components []string `json:"components,omitempty"`
 }
 
 // MaintenanceState is one upcoming or active maintenance.
 type MaintenanceState struct {
-	Name           string   `json:"name"`
-	Status         string   `json:"status"`
-	ScheduledFor   string   `json:"scheduled_for,omitempty"`
-	ScheduledUntil string   `json:"scheduled_until,omitempty"`
-	Components     []string `json:"components,omitempty"`
+	// Name is the maintenance's title.
+	Name string `json:"name"`
+	// Status is scheduled, in_progress or verifying.
+	Status string `json:"status"`
+	// ScheduledFor is when it starts.
+	ScheduledFor string `json:"scheduled_for,omitempty"`
+	// ScheduledUntil is when it ends.
+	ScheduledUntil string `json:"scheduled_until,omitempty"`
+	// Components name the components it affects.
+	Components []string `json:"components,omitempty"`
 }
 
 // Try is one fetch of one URL.
 type Try struct {
+	// URL is the URL fetched.
 	URL string `json:"url"`
 	// FinalURL is where redirects led, when they did.
-	FinalURL   string  `json:"final_url,omitempty"`
-	HTTPStatus int     `json:"http_status,omitempty"`
-	Bytes      int     `json:"bytes,omitempty"`
-	Failure    *string `json:"failure"`
-	Operation  *string `json:"operation"`
+	FinalURL string `json:"final_url,omitempty"`
+	// HTTPStatus is the final answer's status; zero when none came.
+	HTTPStatus int `json:"http_status,omitempty"`
+	// Bytes is the size of the body read.
+	Bytes int `json:"bytes,omitempty"`
+	// Failure is why the fetch gave no summary; nil when it did, or was
+	// abandoned.
+	Failure *vocab.Failure `json:"failure"`
+	// Operation is the step that failed; nil with Failure.
+	Operation *vocab.Operation `json:"operation"`
 	// Abandoned is true when another URL answered first.
-	Abandoned  bool    `json:"abandoned,omitempty"`
+	Abandoned bool `json:"abandoned,omitempty"`
+	// DurationMS is how long the fetch took.
 	DurationMS float64 `json:"duration_ms"`
 }
 
 // result builds the check's result from the winning fetch (nil when none
 // gave a summary) and every try.
-func (p *Probe) result(won *fetched, tries []fetched) report.Result {
+func (p *Status) result(won *fetched, tries []fetched) report.Result {
 	res := report.Result{
-		ID: ID(p.urls[0]), Check: CheckName, Target: p.urls[0], Expect: StateOperational, Layer: report.LayerCloud,
+		ID: ID(p.urls[0]), Check: vocab.CheckStatus, Target: p.urls[0], Expect: string(vocab.StateOperational), Layer: vocab.LayerCloud,
 	}
 	det := &Detail{Tries: detailTries(tries, won != nil)}
 	res.Detail = det
@@ -96,13 +119,12 @@ func (p *Probe) result(won *fetched, tries []fetched) report.Result {
 // unknownResult: no URL gave a summary. The failure is the primary's,
 // unless it was only abandoned or the fallback's says more.
 func unknownResult(res *report.Result, tries []fetched) {
-	res.Observed, res.Reason, res.Status = StateUnknown, ReasonUnreadable, report.StatusWarn
-	f, op := Classify(tries[0].err)
-	res.Failure, res.Operation = report.Str(f), report.Str(op)
-	res.Hint = UnknownHint(tries[0].url, f, op, tries[0].finalURL)
+	res.Observed, res.Reason, res.Status = vocab.StateUnknown, vocab.ReasonUnreadable, report.StatusWarn
+	e := Classify(tries[0].err)
+	e.Fill(res)
+	res.Hint = UnknownHint(tries[0].url, e.Failure, e.Operation, tries[0].finalURL)
 	if len(tries) > 1 {
-		ff, _ := Classify(tries[1].err)
-		res.Hint += fmt.Sprintf(" The fallback %s failed too (%s).", tries[1].url, ff)
+		res.Hint += fmt.Sprintf(" The fallback %s failed too (%s).", tries[1].url, Classify(tries[1].err).Failure)
 	}
 }
 
@@ -115,8 +137,8 @@ func detailTries(tries []fetched, someoneWon bool) []Try {
 		case someoneWon && errors.Is(f.err, context.Canceled):
 			t.Abandoned = true
 		default:
-			fl, op := Classify(f.err)
-			t.Failure, t.Operation = report.Str(fl), report.Str(op)
+			e := Classify(f.err)
+			t.Failure, t.Operation = report.Str(e.Failure), report.Str(e.Operation)
 		}
 		out = append(out, t)
 	}

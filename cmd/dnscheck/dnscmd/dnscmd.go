@@ -1,7 +1,7 @@
 // Package dnscmd is the dnscheck command: its flags, their checks, and the
 // run that feeds the report. cmd/dnscheck is a thin main around Tool; the
-// umbrella (roompath dns, roompath triage) reuses Tool or builds the probe
-// itself from Options.
+// umbrella (roompath dns, roompath triage) reuses Tool; a library caller (package triage) builds the
+// probe from dnsprobe.Options, which these flags fill.
 package dnscmd
 
 import (
@@ -12,30 +12,22 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/roompath/roompath/internal/cli"
-	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/dnsprobe"
 	"github.com/roompath/roompath/probe/endpoints"
 )
 
 // Name is the tool's name in reports and messages.
 const Name = "dnscheck"
 
-// Options are dnscheck's flags, parsed.
+// Options are dnscheck's flags, parsed: the common ones and the DNS
+// check's, bound to a dnsprobe.Options that prepare completes (names from
+// the arguments, what was set, the zeros the command line gives another
+// meaning).
 type Options struct {
-	Common     cli.Common
-	Resolvers  []string
-	References []string
-	Types      []string
-	Attempts   int
-	TCP        bool
-	DNSSEC     bool
-	EDNSSize   int
-	AllowNets  []string
-	Profile    string
-	NXZone     string
-	Whoami     string
-	WhoamiType string
-	NoSearch   bool
-	Parallel   int
+	// Common are the flags every tool has (--output, --timeout).
+	Common cli.Common
+	// DNS are the DNS check's flags.
+	DNS dnsprobe.Options
 }
 
 // command holds one invocation's state between Prepare and Run.
@@ -45,7 +37,7 @@ type command struct {
 	// resolvConf is the system configuration file read when no --resolver
 	// is given; empty means the platform's (tests point it at a file).
 	resolvConf string
-	probe      *probe.DNSProbe
+	probe      *dnsprobe.DNS
 	notes      []string
 }
 
@@ -63,21 +55,22 @@ func newTool(resolvConf string) cli.Tool {
 // flag set bound to o.
 func Flags(o *Options) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(Name, pflag.ContinueOnError)
-	cli.AddCommon(fs, &o.Common, probe.DefaultDNSTimeout)
-	fs.StringArrayVar(&o.Resolvers, "resolver", nil, "resolver to ask, `ADDR[:PORT]` (repeatable); default: the system's (resolv.conf nameservers, with its search, ndots, timeout and attempts options)")
-	fs.StringArrayVar(&o.References, "reference", nil, "reference resolver, `ADDR[:PORT]` (repeatable): asked too, and a resolver's addresses with none in common with the references' are a mismatch")
-	fs.StringSliceVar(&o.Types, "type", []string{"A", "AAAA"}, "query `TYPE`s, comma-separated or repeated (A, AAAA, CNAME, TXT, HTTPS…)")
-	fs.IntVar(&o.Attempts, "attempts", probe.DefaultDNSAttempts, "UDP tries per query while they time out, `N` (resolv.conf's attempts option when set and this flag is not)")
-	fs.BoolVar(&o.TCP, "tcp", false, "send every query over TCP instead of UDP")
-	fs.BoolVar(&o.DNSSEC, "dnssec", false, "set the DO and AD bits and report the AD bit of each reply")
-	fs.IntVar(&o.EDNSSize, "edns-size", probe.DefaultEDNSSize, "EDNS UDP payload size to advertise, in `BYTES`; 0 sends no EDNS")
-	fs.StringArrayVar(&o.AllowNets, "allow-net", nil, "network whose private addresses are expected answers, `CIDR` (repeatable; on-premises connectors, split-horizon views)")
-	fs.StringVar(&o.Profile, "profile", "", "endpoint profile `FILE` (YAML) whose names are resolved when no NAME is given; default: the embedded Zoom profile")
-	fs.StringVar(&o.NXZone, "nx-zone", probe.DefaultNXZone, "`ZONE` under which a random name is asked to detect NXDOMAIN rewriting; empty turns the check off")
-	fs.StringVar(&o.Whoami, "whoami", probe.DefaultWhoami, "`NAME` whose answer is the address that really asks the authoritative servers for each resolver; empty turns the check off")
-	fs.StringVar(&o.WhoamiType, "whoami-type", "A", "query `TYPE` of --whoami (A, AAAA or TXT)")
-	fs.BoolVar(&o.NoSearch, "no-search", false, "ask names as given, without the system's search list")
-	fs.IntVar(&o.Parallel, "parallel", probe.DefaultDNSParallel, "most queries in flight at once, `N`")
+	cli.AddCommon(fs, &o.Common, dnsprobe.DefaultTimeout)
+	d := &o.DNS
+	fs.StringArrayVar(&d.Resolvers, "resolver", nil, "resolver to ask, `ADDR[:PORT]` (repeatable); default: the system's (resolv.conf nameservers, with its search, ndots, timeout and attempts options)")
+	fs.StringArrayVar(&d.References, "reference", nil, "reference resolver, `ADDR[:PORT]` (repeatable): asked too, and a resolver's addresses with none in common with the references' are a mismatch")
+	fs.StringSliceVar(&d.Types, "type", []string{"A", "AAAA"}, "query `TYPE`s, comma-separated or repeated (A, AAAA, CNAME, TXT, HTTPS…)")
+	fs.IntVar(&d.Attempts, "attempts", dnsprobe.DefaultAttempts, "UDP tries per query while they time out, `N` (resolv.conf's attempts option when set and this flag is not)")
+	fs.BoolVar(&d.TCP, "tcp", false, "send every query over TCP instead of UDP")
+	fs.BoolVar(&d.DNSSEC, "dnssec", false, "set the DO and AD bits and report the AD bit of each reply")
+	fs.IntVar(&d.EDNSSize, "edns-size", dnsprobe.DefaultEDNSSize, "EDNS UDP payload size to advertise, in `BYTES`; 0 sends no EDNS")
+	fs.StringArrayVar(&d.AllowNets, "allow-net", nil, "network whose private addresses are expected answers, `CIDR` (repeatable; on-premises connectors, split-horizon views)")
+	fs.StringVar(&d.Profile, "profile", "", "endpoint profile `FILE` (YAML) whose names are resolved when no NAME is given; default: the embedded Zoom profile")
+	fs.StringVar(&d.NXZone, "nx-zone", dnsprobe.DefaultNXZone, "`ZONE` under which a random name is asked to detect NXDOMAIN rewriting; empty turns the check off")
+	fs.StringVar(&d.Whoami, "whoami", dnsprobe.DefaultWhoami, "`NAME` whose answer is the address that really asks the authoritative servers for each resolver; empty turns the check off")
+	fs.StringVar(&d.WhoamiType, "whoami-type", "A", "query `TYPE` of --whoami (A, AAAA or TXT)")
+	fs.BoolVar(&d.NoSearch, "no-search", false, "ask names as given, without the system's search list")
+	fs.IntVar(&d.Parallel, "parallel", dnsprobe.DefaultParallel, "most queries in flight at once, `N`")
 	return fs
 }
 

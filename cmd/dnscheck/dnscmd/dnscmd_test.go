@@ -13,6 +13,7 @@ import (
 
 	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/probe/dnstest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -47,7 +48,7 @@ const noResolvConf = "/nonexistent/resolv.conf"
 type row struct {
 	ID       string
 	Status   report.Status
-	Observed string
+	Observed vocab.Observed
 }
 
 func decode(t *testing.T, stdout string) (report.Report, []row) {
@@ -131,6 +132,10 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"unknown type", []string{"--resolver", "127.0.0.1", "--type", "BOGUS", "zoom.us"}, `"BOGUS"`},
 		{"bad allow-net", []string{"--resolver", "127.0.0.1", "--allow-net", "10.0.0.0/40", "zoom.us"}, `"10.0.0.0/40"`},
 		{"zero attempts", []string{"--resolver", "127.0.0.1", "--attempts", "0", "zoom.us"}, "--attempts"},
+		{"zero parallel", []string{"--resolver", "127.0.0.1", "--parallel", "0", "zoom.us"}, "--parallel must be at least 1, got 0"},
+		{"empty whoami type", []string{"--resolver", "127.0.0.1", "--whoami-type=", "zoom.us"}, `--whoami-type: unknown DNS type ""`},
+		{"empty type", []string{"--resolver", "127.0.0.1", "--type=", "zoom.us"}, "--type: no type given"},
+		{"small edns size", []string{"--resolver", "127.0.0.1", "--edns-size", "-1", "zoom.us"}, "--edns-size must be 0 (no EDNS)"},
 		{"unknown flag", []string{"--resolvr", "127.0.0.1"}, "resolvr"},
 		{"no system config", []string{"zoom.us"}, "--resolver"},
 		{"missing profile", []string{"--resolver", "127.0.0.1", "--profile", "/nonexistent.yaml"}, "profile"},
@@ -230,5 +235,25 @@ func TestHelpListsEveryFlagAndTheProfile(t *testing.T) {
 		if !strings.Contains(errs, s) {
 			t.Errorf("--help does not mention %s", s)
 		}
+	}
+}
+
+func TestFlagZerosKeepTheirMeaning(t *testing.T) {
+	var o Options
+	fs := Flags(&o)
+	if err := fs.Parse([]string{"--resolver", "127.0.0.1", "--edns-size", "0", "--nx-zone=", "--whoami=", "--type", "A"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := o.dnsOptions([]string{"zoom.us"}, fs.Changed, noResolvConf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := d.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.EDNSSize != -1 || cfg.NXZone != "" || cfg.Whoami != "" || cfg.Parallel != 512 || cfg.Attempts != 2 {
+		t.Errorf("edns %d, nx-zone %q, whoami %q, parallel %d, attempts %d; want no EDNS, both checks off, the defaults",
+			cfg.EDNSSize, cfg.NXZone, cfg.Whoami, cfg.Parallel, cfg.Attempts)
 	}
 }

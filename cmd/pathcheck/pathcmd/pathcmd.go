@@ -1,16 +1,13 @@
 // Package pathcmd is the pathcheck command: how this host reaches a room
-// and where the path toward its TCP 9090 dies. cmd/pathcheck, `roompath
-// path` and `roompath triage` run it; Check is the reusable check.
+// and where the path toward its TCP 9090 dies. cmd/pathcheck and `roompath
+// path` run it; the check itself is probe/pathprobe.
 package pathcmd
 
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
-	"strconv"
 	"sync"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -18,11 +15,10 @@ import (
 	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/pathprobe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
-
-// resolveTimeout bounds the lookup of a room given by name.
-const resolveTimeout = 5 * time.Second
 
 const usage = `pathcheck: how this host reaches a room, and where TCP 9090 toward it dies.
 
@@ -87,7 +83,7 @@ func Tool() cli.Tool {
 	c := &cmd{}
 	fs := pflag.NewFlagSet("pathcheck", pflag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
-	fs.Uint16VarP(&c.port, "port", "p", DefaultPort, "TCP port traced on rooms that name none")
+	fs.Uint16VarP(&c.port, "port", "p", pathprobe.DefaultPort, "TCP port traced on rooms that name none")
 	fs.IntVar(&c.maxHops, "max-hops", netpath.DefaultMaxHops, fmt.Sprintf("highest TTL probed, 1-%d", netpath.MaxHopsLimit))
 	cli.AddCommon(fs, &c.common, netpath.DefaultTraceTimeout)
 	fs.BoolVar(&c.noRaw, "no-raw", false, "never open raw sockets, even with CAP_NET_RAW (reset_hop stays null)")
@@ -116,10 +112,11 @@ func (c *cmd) prepare(args []string) error {
 	return nil
 }
 
-// run checks every room at once.
+// run checks every room at once, each address of a name as a room of its
+// own, in the order given.
 func (c *cmd) run(ctx context.Context, env *cli.Env) error {
-	chk := NewChecker(Config{Timeout: c.common.Timeout, MaxHops: c.maxHops, NoRaw: c.noRaw})
 	var wg sync.WaitGroup
+	defer wg.Wait()
 	seq := 0
 	for _, s := range c.specs {
 		port := c.port
@@ -135,16 +132,19 @@ func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 		for _, a := range addrs {
 			seq++
 			n := seq
-			t := Target{Addr: a, Port: port, Name: s.Host}
-			wg.Go(func() {
-				for _, r := range chk.Run(ctx, t) {
-					env.Writer.Add(n, r)
-				}
-			})
+			p, err := pathprobe.NewPath(c.config(probe.TCPTarget{Addr: a, Port: port, Name: s.Host}))
+			if err != nil {
+				return err
+			}
+			wg.Go(func() { p.Run(ctx, func(_ int, r report.Result) { env.Writer.Add(n, r) }) })
 		}
 	}
-	wg.Wait()
 	return nil
+}
+
+// config is the path check of one room under the flags.
+func (c *cmd) config(t probe.TCPTarget) pathprobe.PathConfig {
+	return pathprobe.PathConfig{Target: t, Timeout: c.common.Timeout, MaxHops: c.maxHops, NoRaw: c.noRaw}
 }
 
 // addresses resolves a spec; a name that does not resolve is a result.
@@ -152,21 +152,11 @@ func (c *cmd) addresses(ctx context.Context, s targets.Spec, port uint16) ([]net
 	if s.Kind == targets.KindAddr {
 		return []netip.Addr{s.First}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
-	defer cancel()
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", s.Host)
-	if err == nil && len(addrs) > 0 {
-		return addrs, nil
+	res, err := probe.Resolve(ctx, s.Host)
+	if err == nil {
+		return res.Addrs, nil
 	}
-	failure := probe.FailureDNSNoAnswer
-	if err != nil {
-		failure = probe.Classify(err)
-	}
-	target := net.JoinHostPort(s.Host, strconv.Itoa(int(port)))
-	return nil, &report.Result{
-		ID: "path/" + target, Check: "path", Target: target, Status: report.StatusFail, Expect: ObservedReached,
-		Observed: ObservedUnresolved, Failure: report.Str(failure), Operation: report.Str(probe.OpResolve),
-		Layer: report.LayerDNS,
-		Hint:  fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", s.Host, s.Host),
-	}
+	hint := fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", s.Host, s.Host)
+	r := probe.Unresolved(vocab.CheckPath, s.Host, port, err, string(vocab.PathReached), hint)
+	return nil, &r
 }

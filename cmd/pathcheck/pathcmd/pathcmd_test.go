@@ -18,6 +18,7 @@ import (
 	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/probe/probetest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
@@ -78,7 +79,7 @@ func TestLoopback(t *testing.T) {
 		target   string
 		code     int
 		status   report.Status
-		reason   string
+		reason   vocab.Reason
 		resetHop any
 	}{
 		{"open", open.String(), 0, report.StatusPass, "syn_ack", nil},
@@ -93,7 +94,7 @@ func TestLoopback(t *testing.T) {
 			reporttest.ValidateJSON(t, []byte(out))
 			rep, d := decode(t, out)
 			r := rep.Results[0]
-			if r.Check != "path" || r.Observed != ObservedReached || r.Status != tt.status || r.Reason != tt.reason {
+			if r.Check != "path" || r.Observed != vocab.PathReached || r.Status != tt.status || r.Reason != tt.reason {
 				t.Errorf("result %+v", r)
 			}
 			if d["reach_ttl"] != 1.0 || d["reset_hop"] != tt.resetHop {
@@ -152,15 +153,11 @@ var (
 	buildErr  error
 )
 
-// binary builds pathcheck once per test run into a directory every user
-// may read (the lab tests also run it as nobody).
+// binary builds pathcheck once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		if buildDir, buildErr = os.MkdirTemp("", "pathcheck-test"); buildErr != nil {
-			return
-		}
-		if buildErr = os.Chmod(buildDir, 0o755); buildErr != nil {
 			return
 		}
 		out, err := exec.Command("go", "build", "-o", buildDir, "github.com/roompath/roompath/cmd/pathcheck").CombinedOutput()
@@ -200,14 +197,13 @@ func TestInterruptWritesPartialReport(t *testing.T) {
 	}
 	reporttest.ValidateJSON(t, out.Bytes())
 	rep, _ := decode(t, out.String())
-	if !rep.Interrupted || rep.Results[0].Observed != ObservedNotRun {
+	if !rep.Interrupted || rep.Results[0].Observed != vocab.PathNotRun {
 		t.Errorf("interrupted=%v results=%+v", rep.Interrupted, rep.Results)
 	}
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	closeLab()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

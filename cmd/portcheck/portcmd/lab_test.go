@@ -61,7 +61,7 @@ type labOutcome struct {
 
 func outcomeOf(r report.Result) labOutcome {
 	det, _ := r.Detail.(map[string]any)
-	o := labOutcome{Observed: r.Observed, Reason: r.Reason, ReportedBy: r.ReportedBy}
+	o := labOutcome{Observed: string(r.Observed), Reason: string(r.Reason), ReportedBy: r.ReportedBy}
 	if rt, ok := det["route_type"].(string); ok {
 		o.RouteType = rt
 	}
@@ -151,8 +151,8 @@ func TestLabSweepCounts(t *testing.T) {
 	rep, _ := runInClient(t, lab, bin, "--timeout", "1s", "--rate", "0", "-p", fmt.Sprint(lab.Port), lab.SweepCIDR)
 	got := map[string]int{}
 	for _, r := range rep.Results {
-		got[r.Observed]++
-		if want := nslab.SweepExpected(r.Detail.(map[string]any)["address"].(string)); want != r.Observed {
+		got[string(r.Observed)]++
+		if want := nslab.SweepExpected(r.Detail.(map[string]any)["address"].(string)); want != string(r.Observed) {
 			t.Errorf("%s: observed %s, want %s", r.Target, r.Observed, want)
 		}
 	}

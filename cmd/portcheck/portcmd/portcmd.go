@@ -7,16 +7,14 @@ import (
 	"fmt"
 	"iter"
 	"math/big"
-	"net"
-	"net/netip"
 	"os"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
 
@@ -24,8 +22,6 @@ import (
 const (
 	DefaultMaxTargets = 65536   // a /16 on one port
 	HardMaxTargets    = 1 << 24 // refused even with --force
-	// resolveTimeout bounds the lookup of one hostname target.
-	resolveTimeout = 5 * time.Second
 	// fdReserve is kept free for stdout, DNS and the runtime.
 	fdReserve = 64
 )
@@ -73,7 +69,7 @@ type cmd struct {
 }
 
 // Tool returns the portcheck command.
-func Tool() cli.Tool { return newTool(Resolve) }
+func Tool() cli.Tool { return newTool(resolve) }
 
 func newTool(resolve targets.Resolver) cli.Tool {
 	c := &cmd{resolve: resolve}
@@ -173,7 +169,10 @@ func (c *cmd) checkSize() error {
 }
 
 func (c *cmd) run(ctx context.Context, env *cli.Env) error {
-	p := probe.NewTCP(probe.TCPConfig{Timeout: c.common.Timeout, Attempts: c.attempts, Expect: c.expect})
+	p, err := probe.NewTCP(probe.TCPConfig{Timeout: c.common.Timeout, Attempts: c.attempts, Expect: c.expect})
+	if err != nil {
+		return err
+	}
 	maxOpen := probe.DefaultMaxOpen
 	if lim := cli.RaiseOpenFiles(); lim > 0 {
 		maxOpen = min(maxOpen, max(lim-fdReserve, 1))
@@ -182,7 +181,7 @@ func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 	prog := cli.NewProgress(env.Stderr, env.StderrTTY, c.plan.Size().Int64())
 	defer prog.Stop()
 	emit := func(seq int, r report.Result) {
-		prog.Add(r.Observed)
+		prog.Add(string(r.Observed))
 		env.Writer.Add(seq, r)
 	}
 	sw.Run(ctx, c.targets(ctx, emit), emit)
@@ -197,35 +196,24 @@ func (c *cmd) targets(ctx context.Context, emit func(int, report.Result)) iter.S
 		for it := range c.plan.All(ctx, c.resolve) {
 			seq++
 			if it.Err != nil {
-				emit(seq, Unresolved(it.Name, it.Port, it.Err, c.expect))
+				emit(seq, unresolved(it.Name, it.Port, it.Err, c.expect))
 				continue
 			}
-			if !yield(seq, probe.TCPTarget{Addr: it.Addr, Port: it.Port, Name: it.Name}) {
+			if !yield(seq, probe.TCPTarget{Addr: it.Addr, Port: it.Port, Name: it.Name, Via: it.Via}) {
 				return
 			}
 		}
 	}
 }
 
-// Resolve returns every address of host, bounded by resolveTimeout.
-func Resolve(ctx context.Context, host string) ([]netip.Addr, error) {
-	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
-	defer cancel()
-	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+// resolve looks a hostname target up (probe.Resolve) for the plan.
+func resolve(ctx context.Context, host string) (targets.Resolved, error) {
+	res, err := probe.Resolve(ctx, host)
+	return targets.Resolved{Addrs: res.Addrs, Via: res.Via}, err
 }
 
-// Unresolved is the result for a hostname target with no address: a
+// unresolved is the result for a hostname target with no address: a
 // failure of the resolve step (a pass for a must-not-reach check).
-func Unresolved(name string, port uint16, err error, expect string) report.Result {
-	target := net.JoinHostPort(name, fmt.Sprint(port))
-	st := report.StatusFail
-	if expect == probe.ExpectBlocked {
-		st = report.StatusPass
-	}
-	return report.Result{
-		ID: "tcp/" + target, Check: "tcp", Target: target, Status: st, Expect: expect,
-		Observed: "unresolved", Failure: report.Str(probe.Classify(err)), Operation: report.Str(probe.OpResolve),
-		Layer: report.LayerDNS,
-		Hint:  fmt.Sprintf("%s does not resolve from here: check the name, the search domain and the resolver (run dnscheck %s).", name, name),
-	}
+func unresolved(name string, port uint16, err error, expect string) report.Result {
+	return probe.Unresolved(vocab.CheckTCP, name, port, err, expect, "")
 }

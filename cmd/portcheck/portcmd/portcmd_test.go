@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,14 +17,15 @@ import (
 
 	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/internal/cli/clitest"
+	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
 
 // noDNS stands for the system resolver: tests never ask the real one.
-func noDNS(_ context.Context, host string) ([]netip.Addr, error) {
-	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+func noDNS(_ context.Context, host string) (targets.Resolved, error) {
+	return targets.Resolved{}, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
 func execute(args ...string) (code int, stdout, stderr string) {
@@ -60,7 +60,7 @@ func TestLoopbackJSONMatchesSchema(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	got := []string{rep.Results[0].Observed, rep.Results[1].Observed}
+	got := []string{string(rep.Results[0].Observed), string(rep.Results[1].Observed)}
 	if got[0] != "open" || got[1] != "closed" || rep.Summary.Fail != 1 || rep.Summary.Pass != 1 {
 		t.Errorf("observed %v, summary %+v", got, rep.Summary)
 	}

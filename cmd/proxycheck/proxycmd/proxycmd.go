@@ -1,14 +1,14 @@
-// Package proxycmd is the proxycheck command (flags, planning, running the
-// checks of probe/proxyprobe) and the responder command. cmd/proxycheck,
-// `roompath proxy` and `roompath responder` run them.
+// Package proxycmd is the proxycheck command: its flags, each bad value a
+// one-line usage error, and the proxyprobe.SuiteConfig they make; the
+// proxyprobe.Suite plans and runs the checks. cmd/proxycheck and
+// `roompath proxy` run it.
 package proxycmd
 
 import (
-	"crypto/x509"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,42 +70,23 @@ type cmd struct {
 	checks      string
 	concurrency int
 
-	plan  plan
-	seams seams
-}
-
-// seams are what the end-to-end tests replace; zero means the real thing.
-type seams struct {
-	// systemRoots stands for the system store in the TLS check; nil means
-	// the platform verifier.
-	systemRoots *x509.CertPool
-	// getenv reads the proxy environment; nil means os.Getenv.
-	getenv func(string) string
-}
-
-// plan is what prepare built from the flags.
-type plan struct {
-	targets    []string // host:port for the proxy check
-	tlsTargets []string // host:port for the TLS check
-	checks     map[string]bool
-	dialer     *proxyprobe.Dialer
-	roots      *x509.CertPool
-	rootsName  string
-	echo       *url.URL
-	weak       *url.URL
-	captive    *url.URL
+	cfg   proxyprobe.SuiteConfig // what prepare built from the flags
+	suite *proxyprobe.Suite
 }
 
 // Tool returns the proxycheck command.
-func Tool() cli.Tool { return newTool(seams{}) }
+func Tool() cli.Tool {
+	_, t := newCmd()
+	return t
+}
 
-// newTool is Tool with seams, for tests.
-func newTool(s seams) cli.Tool {
-	c := &cmd{seams: s}
+// newCmd is Tool with the command behind it, for tests.
+func newCmd() (*cmd, cli.Tool) {
+	c := &cmd{}
 	fs := pflag.NewFlagSet("proxycheck", pflag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	c.flags(fs)
-	return cli.Tool{Name: "proxycheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
+	return c, cli.Tool{Name: "proxycheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
 
 func (c *cmd) flags(fs *pflag.FlagSet) {
@@ -127,55 +108,59 @@ func (c *cmd) flags(fs *pflag.FlagSet) {
 	fs.IntVar(&c.concurrency, "concurrency", 16, "checks running at once")
 }
 
+// prepare checks the flags, each bad value a one-line usage error, and
+// plans the suite.
 func (c *cmd) prepare(args []string) error {
-	p := plan{checks: map[string]bool{}, dialer: &proxyprobe.Dialer{}}
-	steps := []func(*plan, []string) error{c.prepareChecks, c.prepareTargets, c.prepareConnectTo, c.prepareRoots, c.prepareURLs, c.prepareMisc}
+	cfg := proxyprobe.SuiteConfig{Timeout: c.common.Timeout}
+	steps := []func(*proxyprobe.SuiteConfig, []string) error{c.prepareChecks, c.prepareTargets, c.prepareConnectTo, c.prepareRoots, c.prepareURLs, c.prepareMisc}
 	for _, step := range steps {
-		if err := step(&p, args); err != nil {
+		if err := step(&cfg, args); err != nil {
 			return err
 		}
 	}
-	c.plan = p
+	s, err := proxyprobe.NewSuite(cfg)
+	if err != nil {
+		return cli.Usagef("%v", err)
+	}
+	c.cfg, c.suite = cfg, s
 	return nil
 }
 
-func (c *cmd) prepareChecks(p *plan, _ []string) error {
+func (c *cmd) prepareChecks(cfg *proxyprobe.SuiteConfig, _ []string) error {
 	for _, name := range strings.Split(c.checks, ",") {
 		name = strings.TrimSpace(name)
-		if !contains(allChecks, name) {
+		if !slices.Contains(allChecks, name) {
 			return cli.Usagef("--checks: unknown check %q (want %s)", name, strings.Join(allChecks, ", "))
 		}
-		p.checks[name] = true
+		switch name {
+		case "proxy":
+			cfg.RunProxy = true
+		case "tls":
+			cfg.RunTLS = true
+		case "http":
+			cfg.RunHTTP = true
+		case "captive":
+			cfg.RunCaptive = true
+		}
 	}
 	return nil
 }
 
-func (c *cmd) prepareTargets(p *plan, args []string) error {
-	ports, err := parsePorts("--port", c.ports)
-	if err != nil {
+func (c *cmd) prepareTargets(cfg *proxyprobe.SuiteConfig, args []string) error {
+	var err error
+	if cfg.Ports, err = parsePorts("--port", c.ports); err != nil {
 		return err
 	}
-	tlsPorts, err := parsePorts("--tls-port", c.tlsPorts)
-	if err != nil {
+	if cfg.TLSPorts, err = parsePorts("--tls-port", c.tlsPorts); err != nil {
 		return err
 	}
-	hosts, err := c.hosts(args)
-	if err != nil {
+	if cfg.Hosts, err = c.hosts(args); err != nil {
 		return err
 	}
-	for _, h := range hosts {
-		hp := ports
-		if host, port, err := net.SplitHostPort(h); err == nil {
+	for _, h := range cfg.Hosts {
+		if _, port, err := net.SplitHostPort(h); err == nil {
 			if _, err := parsePorts("HOST:PORT", port); err != nil {
 				return err
-			}
-			h, hp = host, []string{port}
-		}
-		for _, port := range hp {
-			t := net.JoinHostPort(h, port)
-			p.targets = appendOnce(p.targets, t)
-			if contains(tlsPorts, port) {
-				p.tlsTargets = appendOnce(p.tlsTargets, t)
 			}
 		}
 	}
@@ -206,59 +191,54 @@ func (c *cmd) hosts(args []string) ([]string, error) {
 	return names, nil
 }
 
-func (c *cmd) prepareConnectTo(p *plan, _ []string) error {
+func (c *cmd) prepareConnectTo(cfg *proxyprobe.SuiteConfig, _ []string) error {
 	for _, s := range c.connectTo {
 		r, err := proxyprobe.ParseConnectTo(s)
 		if err != nil {
 			return cli.Usagef("--connect-to: %v", err)
 		}
-		p.dialer.Rules = append(p.dialer.Rules, r)
+		cfg.ConnectTo = append(cfg.ConnectTo, r)
 	}
 	return nil
 }
 
-func (c *cmd) prepareRoots(p *plan, _ []string) error {
+func (c *cmd) prepareRoots(cfg *proxyprobe.SuiteConfig, _ []string) error {
 	if c.caFile == "" {
 		return nil
 	}
-	b, err := os.ReadFile(c.caFile)
+	pool, err := proxyprobe.LoadRoots(c.caFile)
 	if err != nil {
 		return cli.Usagef("--ca: %v", err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return cli.Usagef("--ca: %s holds no PEM certificate", c.caFile)
-	}
-	p.roots, p.rootsName = pool, c.caFile
+	cfg.Roots, cfg.RootsName = pool, c.caFile
 	return nil
 }
 
-func (c *cmd) prepareURLs(p *plan, _ []string) error {
+func (c *cmd) prepareURLs(cfg *proxyprobe.SuiteConfig, _ []string) error {
 	var err error
 	if c.echo != "" {
-		if p.echo, err = httpURL("--echo", c.echo); err != nil {
+		if cfg.Echo, err = httpURL("--echo", c.echo); err != nil {
 			return err
 		}
 	}
-	if c.weakURL != "none" && c.echo == "" && p.checks["http"] {
+	if c.weakURL != "none" && c.echo == "" && cfg.RunHTTP {
 		raw := c.weakURL
-		if raw == "" && len(p.targets) > 0 {
-			host, _, _ := net.SplitHostPort(p.targets[0])
-			raw = "http://" + host + "/"
+		if raw == "" {
+			raw = "http://" + hostOf(cfg.Hosts[0]) + "/"
 		}
-		if p.weak, err = httpURL("--weak-url", raw); err != nil {
+		if cfg.Weak, err = httpURL("--weak-url", raw); err != nil {
 			return err
 		}
 	}
-	if c.captiveURL != "none" {
-		if p.captive, err = httpURL("--captive-url", c.captiveURL); err != nil {
-			return err
-		}
+	if c.captiveURL == "none" {
+		cfg.RunCaptive = false
+	} else if cfg.Captive, err = httpURL("--captive-url", c.captiveURL); err != nil {
+		return err
 	}
 	return nil
 }
 
-func (c *cmd) prepareMisc(p *plan, _ []string) error {
+func (c *cmd) prepareMisc(cfg *proxyprobe.SuiteConfig, _ []string) error {
 	if c.concurrency < 1 || c.concurrency > 1024 {
 		return cli.Usagef("--concurrency must be 1-1024, got %d", c.concurrency)
 	}
@@ -267,24 +247,35 @@ func (c *cmd) prepareMisc(p *plan, _ []string) error {
 			return cli.Usagef("--proxy: %v", err)
 		}
 	}
+	var servers []string
 	for _, s := range c.dnsServers {
-		if _, err := dnsServer(s); err != nil {
+		a, err := dnsServer(s)
+		if err != nil {
 			return err
 		}
+		servers = append(servers, a)
+	}
+	cfg.Concurrency = c.concurrency
+	cfg.Discovery = proxyprobe.DiscoveryConfig{
+		Proxy: c.proxy, PAC: c.pac, NoWPAD: c.noWPAD,
+		WPAD: proxyprobe.WPAD{Domains: c.wpadDomains, Servers: servers},
 	}
 	return nil
 }
 
+// hostOf is the host of a HOST or HOST:PORT.
+func hostOf(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return h
+}
+
 // httpURL accepts only http:// URLs with a host and a valid port.
 func httpURL(flag, raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return nil, cli.Usagef("%s: %q is not an http:// URL", flag, raw)
-	}
-	if port := u.Port(); port != "" {
-		if _, err := parsePorts(flag, port); err != nil {
-			return nil, err
-		}
+	u, err := proxyprobe.ParseHTTPURL(raw)
+	if err != nil {
+		return nil, cli.Usagef("%s: %v", flag, err)
 	}
 	return u, nil
 }
@@ -299,30 +290,17 @@ func dnsServer(s string) (string, error) {
 	return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
 }
 
-func parsePorts(flag, s string) ([]string, error) {
-	var out []string
+// parsePorts parses a comma-separated port list, without repeats.
+func parsePorts(flag, s string) ([]uint16, error) {
+	var out []uint16
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 65535 {
 			return nil, cli.Usagef("%s: %q is not a port (1-65535)", flag, strings.TrimSpace(f))
 		}
-		out = appendOnce(out, strconv.Itoa(n))
-	}
-	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+		if !slices.Contains(out, uint16(n)) {
+			out = append(out, uint16(n))
 		}
 	}
-	return false
-}
-
-func appendOnce(list []string, s string) []string {
-	if contains(list, s) {
-		return list
-	}
-	return append(list, s)
+	return out, nil
 }

@@ -1,11 +1,10 @@
 package proxycmd
 
 import (
-	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,26 +12,28 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/spf13/pflag"
 
-	"github.com/roompath/roompath/internal/cli"
+	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/internal/responder"
+	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/probe/proxytest"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
 
-// execute runs proxycheck with an empty environment and an empty system
-// store, so nothing of this machine leaks into the verdicts.
-func execute(env map[string]string, system *x509.CertPool, args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	if system == nil {
-		system = x509.NewCertPool()
+// proxyEnv are the variables the proxy discovery reads.
+var proxyEnv = []string{"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "REQUEST_METHOD", "http_proxy", "https_proxy", "no_proxy"}
+
+// execute runs proxycheck with env as the whole proxy environment, so
+// nothing of this machine's leaks into the verdicts.
+func execute(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	for _, k := range proxyEnv {
+		t.Setenv(k, env[k])
 	}
-	t := newTool(seams{systemRoots: system, getenv: func(k string) string { return env[k] }})
-	t.Vantage = func() report.Vantage { return report.Vantage{Hostname: "test"} }
-	code = cli.Execute(t, args, &out, &errb)
-	return code, out.String(), errb.String()
+	return clitest.Execute(Tool(), args...)
 }
 
 // offline are the flags that keep a test on loopback: no WPAD, no default
@@ -40,37 +41,83 @@ func execute(env map[string]string, system *x509.CertPool, args ...string) (code
 var offline = []string{"--no-wpad", "--timeout", "1s"}
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
+	clitest.ExpectUsage(t, Tool, []clitest.UsageCase{
+		{Name: "echo not http", Args: []string{"--echo", "ftp://x"}, Want: `--echo: "ftp://x" is not an http:// URL`},
+		{Name: "port too big", Args: []string{"-p", "70000"}, Want: `--port: "70000" is not a port`},
+		{Name: "host port too big", Args: []string{"zoom.us:70000"}, Want: `"70000" is not a port`},
+		{Name: "bad timeout", Args: []string{"--timeout", "banana"}, Want: `invalid argument "banana"`},
+		{Name: "bad connect-to", Args: []string{"--connect-to", "zoom.us:443"}, Want: "--connect-to"},
+		{Name: "missing ca", Args: []string{"--ca", "/nonexistent/roots.pem"}, Want: "--ca"},
+		{Name: "unknown check", Args: []string{"--checks", "proxy,dns"}, Want: `unknown check "dns"`},
+		{Name: "bad captive url", Args: []string{"--captive-url", "https://x/generate_204"}, Want: "--captive-url"},
+		{Name: "bad proxy", Args: []string{"--proxy", "gopher://p:70"}, Want: "--proxy"},
+		{Name: "bad dns server", Args: []string{"--dns-server", "resolver"}, Want: "--dns-server"},
+		{Name: "bad host", Args: []string{"https://zoom.us/"}, Want: "is not a HOST"},
+		{Name: "bad format", Args: []string{"-o", "yaml"}, Want: `unknown output format "yaml"`},
+	})
+}
+
+// TestFlagsBuildSuiteConfig pins what the flags become: the Suite does the
+// planning, the command only translates.
+func TestFlagsBuildSuiteConfig(t *testing.T) {
+	captive, _ := url.Parse(proxyprobe.DefaultCaptiveURL)
+	weak, _ := url.Parse("http://zoom.us/")
+	echo, _ := url.Parse("http://echo.lab.test:8080/")
 	tests := []struct {
 		name string
 		args []string
-		want string
+		want proxyprobe.SuiteConfig
 	}{
-		{"echo not http", []string{"--echo", "ftp://x"}, `--echo: "ftp://x" is not an http:// URL`},
-		{"port too big", []string{"-p", "70000"}, `--port: "70000" is not a port`},
-		{"host port too big", []string{"zoom.us:70000"}, `"70000" is not a port`},
-		{"bad timeout", []string{"--timeout", "banana"}, `invalid argument "banana"`},
-		{"bad connect-to", []string{"--connect-to", "zoom.us:443"}, "--connect-to"},
-		{"missing ca", []string{"--ca", "/nonexistent/roots.pem"}, "--ca"},
-		{"unknown check", []string{"--checks", "proxy,dns"}, `unknown check "dns"`},
-		{"bad captive url", []string{"--captive-url", "https://x/generate_204"}, "--captive-url"},
-		{"bad proxy", []string{"--proxy", "gopher://p:70"}, "--proxy"},
-		{"bad dns server", []string{"--dns-server", "resolver"}, "--dns-server"},
-		{"bad host", []string{"https://zoom.us/"}, "is not a HOST"},
-		{"bad format", []string{"-o", "yaml"}, `unknown output format "yaml"`},
+		{"defaults", []string{"zoom.us", "zoom.com:8443"}, proxyprobe.SuiteConfig{
+			Hosts: []string{"zoom.us", "zoom.com:8443"}, Ports: []uint16{443, 8801, 8802}, TLSPorts: []uint16{443},
+			RunProxy: true, RunTLS: true, RunHTTP: true, RunCaptive: true, Weak: weak, Captive: captive,
+			Timeout: proxyprobe.DefaultTimeout, Concurrency: 16,
+		}},
+		{"echo, no captive, rules", []string{"--echo", echo.String(), "--captive-url", "none", "--checks", "proxy,http,captive",
+			"-p", "443,443,8801", "--tls-port", "8801", "--proxy", "none", "--pac", "x.pac", "--no-wpad", "--wpad-domain", "corp.example",
+			"--dns-server", "10.0.0.53", "--connect-to", "zoom.us:443:127.0.0.1:8443", "--concurrency", "2", "--timeout", "2s", "zoom.us"},
+			proxyprobe.SuiteConfig{
+				Hosts: []string{"zoom.us"}, Ports: []uint16{443, 8801}, TLSPorts: []uint16{8801}, RunProxy: true, RunHTTP: true,
+				Discovery: proxyprobe.DiscoveryConfig{Proxy: "none", PAC: "x.pac", NoWPAD: true,
+					WPAD: proxyprobe.WPAD{Domains: []string{"corp.example"}, Servers: []string{"10.0.0.53:53"}}},
+				ConnectTo: []proxyprobe.ConnectTo{{Host: "zoom.us", Port: "443", ToHost: "127.0.0.1", ToPort: "8443"}},
+				Echo:      echo, Timeout: 2 * time.Second, Concurrency: 2,
+			}},
+		{"weak off", []string{"--weak-url", "none", "zoom.us"}, proxyprobe.SuiteConfig{
+			Hosts: []string{"zoom.us"}, Ports: []uint16{443, 8801, 8802}, TLSPorts: []uint16{443},
+			RunProxy: true, RunTLS: true, RunHTTP: true, RunCaptive: true, Captive: captive,
+			Timeout: proxyprobe.DefaultTimeout, Concurrency: 16,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := execute(nil, nil, tt.args...)
-			lines := strings.Split(strings.TrimSpace(errs), "\n")
-			if code != report.ExitUsage || out != "" || len(lines) != 1 || !strings.Contains(lines[0], tt.want) || !strings.HasPrefix(lines[0], "proxycheck: ") {
-				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line containing %q", code, out, errs, tt.want)
+			c, tool := newCmd()
+			if err := tool.Flags.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.prepare(tool.Flags.Args()); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, c.cfg, cmpopts.IgnoreUnexported(proxyprobe.WPAD{})); diff != "" {
+				t.Errorf("SuiteConfig (-want +got)\n%s", diff)
 			}
 		})
 	}
 }
 
+func TestCARootsNameTheFile(t *testing.T) {
+	l := newLab(t)
+	c, tool := newCmd()
+	if err := tool.Flags.Parse([]string{"--ca", l.caFile, "zoom.us"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.prepare(tool.Flags.Args()); err != nil || c.cfg.Roots == nil || c.cfg.RootsName != l.caFile {
+		t.Errorf("roots %v name %q, %v", c.cfg.Roots, c.cfg.RootsName, err)
+	}
+}
+
 func TestHelpDocumentsEveryFlag(t *testing.T) {
-	code, _, errs := execute(nil, nil, "--help")
+	code, _, errs := execute(t, nil, "--help")
 	if code != report.ExitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -126,10 +173,10 @@ func (l *lab) responder(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func (l *lab) run(t *testing.T, env map[string]string, system *x509.CertPool, extra ...string) (int, report.Report) {
+func (l *lab) run(t *testing.T, env map[string]string, extra ...string) (int, report.Report) {
 	t.Helper()
 	args := append(append(append([]string{"-o", "json", "--ca", l.caFile}, offline...), l.connectTo...), extra...)
-	code, out, errs := execute(env, system, args...)
+	code, out, errs := execute(t, env, args...)
 	if code == report.ExitUsage {
 		t.Fatalf("usage error: %s", errs)
 	}
@@ -145,7 +192,7 @@ func (l *lab) run(t *testing.T, env map[string]string, system *x509.CertPool, ex
 func observed(rep report.Report) map[string]string {
 	m := map[string]string{}
 	for _, r := range rep.Results {
-		m[r.ID] = string(r.Status) + " " + r.Observed
+		m[r.ID] = string(r.Status) + " " + string(r.Observed)
 	}
 	return m
 }
@@ -156,7 +203,7 @@ func TestCleanPathExitsZero(t *testing.T) {
 	l.serve(t, "zoom.us:8801", proxytest.StallTLS{}.Serve)
 	l.serve(t, "captive.lab.test:80", proxytest.CaptivePortal{Mode: proxytest.PortalNone}.Serve)
 	l.route("echo.lab.test:8080", l.responder(t))
-	code, rep := l.run(t, nil, nil, "-p", "443,8801", "--echo", "http://echo.lab.test:8080/", "--captive-url", "http://captive.lab.test/generate_204", "zoom.us")
+	code, rep := l.run(t, nil, "-p", "443,8801", "--echo", "http://echo.lab.test:8080/", "--captive-url", "http://captive.lab.test/generate_204", "zoom.us")
 	want := map[string]string{
 		"proxy/config":                                 "pass none",
 		"proxy/zoom.us:443":                            "pass direct",
@@ -179,7 +226,7 @@ func TestInterferenceExitsOne(t *testing.T) {
 	l.serve(t, "zoom.us:443", proxytest.TLSOrigin{CA: forti}.Serve)
 	l.serve(t, "captive.lab.test:80", proxytest.CaptivePortal{Mode: proxytest.PortalRedirect}.Serve)
 	l.serve(t, "echo.lab.test:8080", proxytest.TransparentProxy{Upstream: l.responder(t)}.Serve)
-	code, rep := l.run(t, nil, forti.Pool(), "-p", "443", "--echo", "http://echo.lab.test:8080/", "--captive-url", "http://captive.lab.test/generate_204", "zoom.us")
+	code, rep := l.run(t, nil, "-p", "443", "--echo", "http://echo.lab.test:8080/", "--captive-url", "http://captive.lab.test/generate_204", "zoom.us")
 	want := map[string]string{
 		"proxy/config":                                 "pass none",
 		"proxy/zoom.us:443":                            "pass direct",
@@ -193,7 +240,7 @@ func TestInterferenceExitsOne(t *testing.T) {
 	for _, r := range rep.Results {
 		if r.ID == "tls/zoom.us:443" {
 			d := r.Detail.(map[string]any)
-			if d["vendor"] != "Fortinet" || d["system_trusts"] != true || !strings.Contains(d["issuer"].(string), "FortiGate CA") || r.Hint == "" {
+			if d["vendor"] != "Fortinet" || !strings.Contains(d["issuer"].(string), "FortiGate CA") || d["roots"] != l.caFile || r.Hint == "" {
 				t.Errorf("tls detail %v hint %q", d, r.Hint)
 			}
 		}
@@ -209,7 +256,7 @@ func TestExplicitProxyFromEnvironment(t *testing.T) {
 	l.route("zoom.us:443", refused(t))
 	l.route("zoom.us:8801", refused(t))
 	env := map[string]string{"HTTPS_PROXY": "http://" + p.Addr().String()}
-	code, rep := l.run(t, env, nil, "-p", "443,8801", "--checks", "proxy,tls", "zoom.us")
+	code, rep := l.run(t, env, "-p", "443,8801", "--checks", "proxy,tls", "zoom.us")
 	want := map[string]string{
 		"proxy/config":       "pass explicit",
 		"proxy/zoom.us:443":  "warn via_proxy",
@@ -229,7 +276,7 @@ func TestHostilePeersEndInTime(t *testing.T) {
 	t.Cleanup(proxytest.ConnectProxy{Silent: true}.Serve(p))
 	l.route("zoom.us:8801", refused(t))
 	start := time.Now()
-	code, rep := l.run(t, nil, nil, "-p", "443,8801", "--proxy", p.Addr().String(), "--echo", "http://echo.lab.test:8080/", "--captive-url", "none", "zoom.us")
+	code, rep := l.run(t, nil, "-p", "443,8801", "--proxy", p.Addr().String(), "--echo", "http://echo.lab.test:8080/", "--captive-url", "none", "zoom.us")
 	want := map[string]string{
 		"proxy/config":                    "pass explicit",
 		"proxy/zoom.us:443":               "warn direct", // the configured proxy is silent
@@ -242,32 +289,5 @@ func TestHostilePeersEndInTime(t *testing.T) {
 	}
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("took %s with a 1s timeout", took)
-	}
-}
-
-func TestResponderCommand(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw, _ := os.Pipe()
-	done := make(chan int)
-	go func() { done <- ResponderRun(ctx, []string{"--listen", "127.0.0.1:0", "--quiet"}, &bytes.Buffer{}, pw) }()
-	buf := make([]byte, 256)
-	n, _ := pr.Read(buf)
-	line := strings.TrimSpace(string(buf[:n]))
-	addr := strings.TrimPrefix(line, "listening http-echo on ")
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatalf("%q: %v", line, err)
-	}
-	c.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
-	got := make([]byte, 512)
-	c.SetReadDeadline(time.Now().Add(2 * time.Second))
-	m, _ := c.Read(got)
-	c.Close()
-	cancel()
-	if code := <-done; code != 0 || !strings.HasSuffix(string(got[:m]), "\r\n\r\nGET / HTTP/1.1\r\n\r\n") {
-		t.Errorf("exit %d, answer %q", code, got[:m])
-	}
-	if code := ResponderRun(context.Background(), []string{"--max-conns", "0"}, &bytes.Buffer{}, &bytes.Buffer{}); code != report.ExitUsage {
-		t.Errorf("bad flags exit %d, want 2", code)
 	}
 }

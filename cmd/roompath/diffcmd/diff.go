@@ -1,7 +1,7 @@
 // Package diffcmd is `roompath diff A.json B.json`: what changed between
 // two reports (before and after a firewall change, Wi-Fi against wired).
-// Results are matched by id; a result changed when its status, observed
-// state, reason or reporter changed.
+// It reads the two reports, compares them with report.Compare and prints
+// the report.Diff as text or JSON.
 package diffcmd
 
 import (
@@ -18,114 +18,8 @@ import (
 	"github.com/roompath/roompath/report"
 )
 
-// Schema names the diff document's version.
-const Schema = "roompath.diff/v1"
-
 // maxReport bounds what is read of one report file.
 const maxReport = 512 << 20
-
-// Side describes one of the two reports.
-type Side struct {
-	File      string `json:"file"`
-	Tool      string `json:"tool"`
-	StartedAt string `json:"started_at"`
-	Hostname  string `json:"hostname"`
-	Verdict   string `json:"verdict,omitempty"`
-}
-
-// Brief is a result reduced to what a diff compares.
-type Brief struct {
-	ID         string        `json:"id"`
-	Check      string        `json:"check"`
-	Target     string        `json:"target"`
-	Status     report.Status `json:"status"`
-	Observed   string        `json:"observed"`
-	Reason     string        `json:"reason,omitempty"`
-	ReportedBy string        `json:"reported_by,omitempty"`
-}
-
-// Change is one result present in both reports with different values.
-type Change struct {
-	ID     string `json:"id"`
-	Check  string `json:"check"`
-	Target string `json:"target"`
-	// Fields maps each changed field to its [A, B] values.
-	Fields map[string][2]string `json:"fields"`
-}
-
-// Diff is the whole comparison.
-type Diff struct {
-	Schema    string   `json:"schema"`
-	A         Side     `json:"a"`
-	B         Side     `json:"b"`
-	Changed   []Change `json:"changed"`
-	New       []Brief  `json:"new"`
-	Missing   []Brief  `json:"missing"`
-	Unchanged int      `json:"unchanged"`
-}
-
-// Different reports whether anything changed.
-func (d Diff) Different() bool {
-	return len(d.Changed)+len(d.New)+len(d.Missing) > 0 || d.A.Verdict != d.B.Verdict
-}
-
-// Compare diffs two reports, in B's result order.
-func Compare(a, b report.Report) Diff {
-	d := Diff{Schema: Schema, A: side(a), B: side(b), Changed: []Change{}, New: []Brief{}, Missing: []Brief{}}
-	inA := map[string]report.Result{}
-	for _, r := range a.Results {
-		inA[r.ID] = r
-	}
-	inB := map[string]bool{}
-	for _, r := range b.Results {
-		inB[r.ID] = true
-		old, ok := inA[r.ID]
-		switch {
-		case !ok:
-			d.New = append(d.New, brief(r))
-		case len(fieldChanges(old, r)) > 0:
-			d.Changed = append(d.Changed, Change{ID: r.ID, Check: r.Check, Target: r.Target, Fields: fieldChanges(old, r)})
-		default:
-			d.Unchanged++
-		}
-	}
-	for _, r := range a.Results {
-		if !inB[r.ID] {
-			d.Missing = append(d.Missing, brief(r))
-		}
-	}
-	return d
-}
-
-func side(r report.Report) Side {
-	s := Side{Tool: r.Tool, StartedAt: r.StartedAt.UTC().Format("2006-01-02T15:04:05Z"), Hostname: r.Vantage.Hostname}
-	if r.Verdict != nil {
-		s.Verdict = string(r.Verdict.Status)
-		if r.Verdict.Layer != "" {
-			s.Verdict += "/" + r.Verdict.Layer
-		}
-	}
-	return s
-}
-
-func brief(r report.Result) Brief {
-	return Brief{ID: r.ID, Check: r.Check, Target: r.Target, Status: r.Status, Observed: r.Observed, Reason: r.Reason, ReportedBy: r.ReportedBy}
-}
-
-func fieldChanges(a, b report.Result) map[string][2]string {
-	m := map[string][2]string{}
-	for _, f := range []struct{ name, a, b string }{
-		{"status", string(a.Status), string(b.Status)},
-		{"observed", a.Observed, b.Observed},
-		{"reason", a.Reason, b.Reason},
-		{"reported_by", a.ReportedBy, b.ReportedBy},
-	} {
-		if f.a != f.b {
-			m[f.name] = [2]string{f.a, f.b}
-		}
-	}
-	return m
-}
 
 // Load reads a report written with -o json or -o ndjson.
 func Load(path string) (report.Report, error) {
@@ -230,7 +124,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return report.ExitUsage
 		}
 	}
-	d := Compare(reps[0], reps[1])
+	d := report.Compare(reps[0], reps[1])
 	d.A.File, d.B.File = fs.Arg(0), fs.Arg(1)
 	if err := write(stdout, *format, d); err != nil {
 		fmt.Fprintf(stderr, "roompath diff: %v\n", err)
@@ -242,7 +136,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return report.ExitOK
 }
 
-func write(w io.Writer, format string, d Diff) error {
+func write(w io.Writer, format string, d report.Diff) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -251,7 +145,7 @@ func write(w io.Writer, format string, d Diff) error {
 	var b strings.Builder
 	for _, s := range []struct {
 		label string
-		side  Side
+		side  report.DiffSide
 	}{{"A", d.A}, {"B", d.B}} {
 		fmt.Fprintf(&b, "%s: %s, %s at %s from %s", s.label, s.side.File, s.side.Tool, s.side.StartedAt, s.side.Hostname)
 		if s.side.Verdict != "" {
@@ -274,7 +168,7 @@ func write(w io.Writer, format string, d Diff) error {
 	return err
 }
 
-func changeText(c Change) string {
+func changeText(c report.DiffChange) string {
 	var parts []string
 	for _, f := range []string{"status", "observed", "reason", "reported_by"} {
 		if v, ok := c.Fields[f]; ok {

@@ -9,19 +9,18 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/profile"
 	"github.com/roompath/roompath/report"
 )
 
@@ -50,21 +49,13 @@ type cmd struct {
 	rate        float64
 	concurrency int
 
-	profile *Profile
-	net     *Network
-	site    *Site
-	checks  []check
+	profile *profile.Profile
+	net     *profile.Network
+	site    *profile.Site
+	checks  []profile.Check
 	fs      *pflag.FlagSet
 	// localAddrs overrides the interface addresses (tests).
 	localAddrs func() []netip.Addr
-}
-
-// check is one room port with its expectation.
-type check struct {
-	site, room string
-	host       targets.Spec
-	port       uint16
-	expect     string
 }
 
 // Tool returns the run command.
@@ -90,24 +81,20 @@ func (c *cmd) prepare(args []string) error {
 	if len(args) != 1 {
 		return cli.Usagef("want one PROFILE.yaml (see --help)")
 	}
-	f, err := os.Open(args[0])
-	if err != nil {
+	var err error
+	if c.profile, err = profile.Load(args[0]); err != nil {
 		return cli.Usagef("%v", err)
-	}
-	defer f.Close()
-	if c.profile, err = ParseProfile(f); err != nil {
-		return cli.Usagef("%s: %v", args[0], err)
 	}
 	if err := c.pickNetwork(); err != nil {
 		return err
 	}
-	c.plan()
+	c.checks = c.site.Checks(c.net)
 	return c.applyDefaults()
 }
 
 func (c *cmd) applyDefaults() error {
 	if !c.flagSet("timeout") && c.profile.Defaults.Timeout > 0 {
-		c.common.Timeout = timeDuration(c.profile.Defaults.Timeout)
+		c.common.Timeout = time.Duration(c.profile.Defaults.Timeout)
 	}
 	if c.attempts == 0 {
 		c.attempts = max(c.profile.Defaults.Attempts, 1)
@@ -124,47 +111,26 @@ func (c *cmd) applyDefaults() error {
 // flagSet reports whether the user gave a flag.
 func (c *cmd) flagSet(name string) bool { return c.fs.Changed(name) }
 
-func timeDuration(d Duration) time.Duration { return time.Duration(d) }
-
 // pickNetwork selects the network by --network or by this host's
 // addresses.
 func (c *cmd) pickNetwork() error {
-	type match struct {
-		site *Site
-		net  *Network
-	}
-	var matches []match
 	addrs := c.localAddrs()
-	for i := range c.profile.Sites {
-		s := &c.profile.Sites[i]
-		for j := range s.Networks {
-			n := &s.Networks[j]
-			if (c.network != "" && n.Name == c.network) || (c.network == "" && contains(n, addrs)) {
-				matches = append(matches, match{s, n})
-			}
+	matches := c.profile.Match(func(n *profile.Network) bool {
+		if c.network != "" {
+			return n.Name == c.network
 		}
-	}
+		return n.Contains(addrs)
+	})
 	switch {
 	case len(matches) == 0 && c.network != "":
 		return cli.Usagef("--network %q: no such network in the profile", c.network)
 	case len(matches) == 0:
 		return cli.Usagef("this host (%s) is on none of the profile's networks; name one with --network", addrList(addrs))
 	case len(matches) > 1:
-		return cli.Usagef("this host matches %d profile networks (%s and %s); name one with --network", len(matches), matches[0].net.Name, matches[1].net.Name)
+		return cli.Usagef("this host matches %d profile networks (%s and %s); name one with --network", len(matches), matches[0].Network.Name, matches[1].Network.Name)
 	}
-	c.site, c.net = matches[0].site, matches[0].net
+	c.site, c.net = matches[0].Site, matches[0].Network
 	return nil
-}
-
-func contains(n *Network, addrs []netip.Addr) bool {
-	for _, p := range n.CIDRs {
-		for _, a := range addrs {
-			if p.Contains(a) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func addrList(addrs []netip.Addr) string {
@@ -192,66 +158,28 @@ func interfaceAddrs() []netip.Addr {
 	return out
 }
 
-// plan lists the checks of the chosen network, must-reach first, each room
-// port once.
-func (c *cmd) plan() {
-	rooms := map[string]Room{}
-	var names []string
-	for _, r := range c.site.Rooms {
-		rooms[r.Name] = r
-		names = append(names, r.Name)
-	}
-	seen := map[string]bool{}
-	for _, list := range []struct {
-		exps   []Expectation
-		expect string
-	}{{c.net.MustReach, probe.ExpectOpen}, {c.net.MustNotReach, probe.ExpectBlocked}} {
-		for _, e := range list.exps {
-			for _, ref := range e.Rooms {
-				for _, name := range refNames(ref, names) {
-					for _, p := range e.Ports {
-						key := fmt.Sprintf("%s:%d", name, p)
-						if !seen[key] {
-							seen[key] = true
-							c.checks = append(c.checks, check{c.site.Name, name, rooms[name].Address.Spec, uint16(p), list.expect})
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-func refNames(ref RoomRef, all []string) []string {
-	if ref.Name == "*" {
-		return all
-	}
-	return []string{ref.Name}
-}
-
 // run probes every check, two sweeps at once (one per expectation).
 func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 	var wg sync.WaitGroup
 	for _, expect := range []string{probe.ExpectOpen, probe.ExpectBlocked} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.runExpect(ctx, env, expect)
-		}()
+		p, err := probe.NewTCP(probe.TCPConfig{Timeout: c.common.Timeout, Attempts: c.attempts, Expect: expect})
+		if err != nil {
+			return err
+		}
+		wg.Go(func() { c.runExpect(ctx, env, p, expect) })
 	}
 	wg.Wait()
 	return nil
 }
 
-func (c *cmd) runExpect(ctx context.Context, env *cli.Env, expect string) {
-	p := probe.NewTCP(probe.TCPConfig{Timeout: c.common.Timeout, Attempts: c.attempts, Expect: expect})
+func (c *cmd) runExpect(ctx context.Context, env *cli.Env, p *probe.TCP, expect string) {
 	sw := probe.NewSweep(p, probe.SweepConfig{Concurrency: c.concurrency, Rate: c.rate})
 	emit := func(seq int, r report.Result) {
 		env.Writer.Add(seq, c.annotate(r))
 	}
 	sw.Run(ctx, func(yield func(int, probe.TCPTarget) bool) {
 		for i, ch := range c.checks {
-			if ch.expect != expect {
+			if ch.Expect != expect {
 				continue
 			}
 			for _, t := range c.targetsOf(ctx, i, ch, emit) {
@@ -265,23 +193,19 @@ func (c *cmd) runExpect(ctx context.Context, env *cli.Env, expect string) {
 
 // targetsOf resolves a check's room to probe targets; a name that does not
 // resolve becomes a result at once.
-func (c *cmd) targetsOf(ctx context.Context, seq int, ch check, emit func(int, report.Result)) []probe.TCPTarget {
-	label := ch.site + "/" + ch.room
-	if ch.host.Kind == targets.KindAddr {
-		return []probe.TCPTarget{{Addr: ch.host.First, Port: ch.port, Name: label}}
+func (c *cmd) targetsOf(ctx context.Context, seq int, ch profile.Check, emit func(int, report.Result)) []probe.TCPTarget {
+	label := ch.Site + "/" + ch.Room
+	if ch.Host.Kind == targets.KindAddr {
+		return []probe.TCPTarget{{Addr: ch.Host.First, Port: ch.Port, Name: label}}
 	}
-	addrs, err := portcmd.Resolve(ctx, ch.host.Host)
-	if err == nil && len(addrs) == 0 {
-		err = fmt.Errorf("%s has no addresses", ch.host.Host)
-	}
+	res, err := probe.Resolve(ctx, ch.Host.Host)
 	if err != nil {
-		emit(seq, portcmd.Unresolved(ch.host.Host, ch.port, err, ch.expect))
+		emit(seq, probe.Unresolved(vocab.CheckTCP, ch.Host.Host, ch.Port, err, ch.Expect, ""))
 		return nil
 	}
-	sort.Slice(addrs, func(i, j int) bool { return addrs[i].Less(addrs[j]) })
-	out := make([]probe.TCPTarget, 0, len(addrs))
-	for _, a := range addrs {
-		out = append(out, probe.TCPTarget{Addr: a.Unmap(), Port: ch.port, Name: label})
+	out := make([]probe.TCPTarget, 0, len(res.Addrs))
+	for _, a := range res.Addrs {
+		out = append(out, probe.TCPTarget{Addr: a, Port: ch.Port, Name: label, Via: res.ViaOf(a)})
 	}
 	return out
 }

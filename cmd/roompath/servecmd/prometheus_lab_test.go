@@ -49,7 +49,7 @@ func needTool(t *testing.T, name string) string {
 	return ""
 }
 
-// buildServe builds `roompath serve` alone (exporter/internal/servebin).
+// buildServe builds `roompath serve` alone (testdata/servebin).
 func buildServe(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
@@ -57,7 +57,7 @@ func buildServe(t *testing.T) string {
 		t.Fatalf("go not on PATH: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "roompath-serve")
-	cmd := exec.Command(gobin, "build", "-o", bin, "github.com/roompath/roompath/exporter/internal/servebin")
+	cmd := exec.Command(gobin, "build", "-o", bin, "github.com/roompath/roompath/cmd/roompath/servecmd/testdata/servebin")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build servebin: %v\n%s", err, out)
 	}

@@ -36,7 +36,7 @@ type cmd struct {
 	common   cli.Common
 	url      string
 	fallback string
-	probe    *status.Probe
+	probe    *status.Status
 }
 
 // Tool returns the `roompath status` command.
@@ -63,7 +63,7 @@ func (c *cmd) prepare(args []string) error {
 			return cli.Usagef("--fallback-url: %v", err)
 		}
 	}
-	p, err := status.New(status.Config{URL: c.url, FallbackURL: c.fallback, Timeout: c.common.Timeout})
+	p, err := status.NewStatus(status.StatusConfig{URL: c.url, FallbackURL: c.fallback, Timeout: c.common.Timeout})
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
@@ -72,6 +72,6 @@ func (c *cmd) prepare(args []string) error {
 }
 
 func (c *cmd) run(ctx context.Context, env *cli.Env) error {
-	env.Writer.Add(0, c.probe.Run(ctx))
+	c.probe.Run(ctx, env.Writer.Add)
 	return nil
 }

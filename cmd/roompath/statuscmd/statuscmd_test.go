@@ -7,6 +7,7 @@ import (
 
 	"github.com/roompath/roompath/internal/cli/clitest"
 	"github.com/roompath/roompath/probe/status/statustest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
@@ -19,7 +20,7 @@ func TestExitCodesAndSchema(t *testing.T) {
 	tests := []struct {
 		kind     statustest.Kind
 		code     int
-		observed string
+		observed vocab.Observed
 		status   report.Status
 	}{
 		{statustest.Operational, report.ExitOK, "operational", report.StatusPass},

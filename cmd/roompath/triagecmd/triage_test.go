@@ -15,6 +15,7 @@ import (
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/probe/proxytest"
 	"github.com/roompath/roompath/probe/status/statustest"
+	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 	"github.com/roompath/roompath/report/reporttest"
 )
@@ -100,7 +101,7 @@ func TestTriageLoopback(t *testing.T) {
 		intercept bool
 		port      uint16
 		wantCode  int
-		wantLayer string
+		wantLayer vocab.Layer
 		wantMsg   string
 	}{
 		{"healthy room", statustest.Operational, dnstest.Config{IP: "127.0.0.2"}, false, open.Port(), 0, "", "TCP " + itoa(open.Port()) + " to 127.0.0.1 is open"},

@@ -1,0 +1,126 @@
+package triage
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/roompath/roompath/netpath"
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/probe/pathprobe"
+	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/probe/status"
+	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden verdicts")
+
+func r(check vocab.Check, target string, st report.Status, observed vocab.Observed, reason vocab.Reason, by string, detail any) report.Result {
+	return report.Result{ID: string(check) + "/" + target, Check: check, Target: target, Status: st, Observed: observed, Reason: reason, ReportedBy: by, Detail: detail}
+}
+
+func port(p uint16) *probe.TCPDetail { return &probe.TCPDetail{Port: p} }
+
+func ptr[T any](v T) *T { return &v }
+
+var openRoom = r("tcp", "10.10.5.23:9090", report.StatusPass, "open", "syn_ack", "10.10.5.23", port(9090))
+
+// routed is the path detail of a room two routers away.
+func routed() *pathprobe.Detail {
+	return &pathprobe.Detail{Port: 9090, MaxHops: 30, Route: netpath.Route{Interface: "wlan0", InterfaceKind: "wifi", Gateway: ptr("10.0.30.1"), Type: "unicast"}}
+}
+
+// pathCases are the verdicts read from the path check's typed detail.
+var pathCases = []struct {
+	name    string
+	results []report.Result
+}{
+	{"path rejected at hop 2", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "rejected", "admin_prohibited", "10.0.30.2",
+		func() *pathprobe.Detail { d := routed(); d.RejectHop = ptr(2); return d }())}},
+	{"path dropped, another port answers", []report.Result{
+		r("path", "10.10.5.23:9090", report.StatusFail, "dropped", "no_response", "",
+			func() *pathprobe.Detail { d := routed(); d.LastHop, d.LastHopTTL = ptr("10.0.30.2"), ptr(2); return d }()),
+		r("tcp", "10.10.5.23:443", report.StatusPass, "open", "syn_ack", "10.10.5.23", port(443))}},
+	{"path forged reset", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "reset_by_middlebox", "forged_reset", "10.0.30.2",
+		func() *pathprobe.Detail { d := routed(); d.ResetHop = ptr(2); return d }())}},
+	{"path loops", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "max_hops", "ttl_exceeded", "10.0.30.9", routed())}},
+	{"wifi client isolation", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "neighbor_failed", "host_unreach", "",
+		&pathprobe.Detail{Port: 9090, Route: netpath.Route{Interface: "wlan0", OnLink: true}, Gateway: &pathprobe.Gateway{Address: "10.10.5.1", Reachable: ptr(true)}})}},
+	{"no route", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "no_route", "no_route", "", &pathprobe.Detail{Port: 9090, Route: netpath.Route{Type: "unreachable"}})}},
+	{"room name unresolved on the path too", []report.Result{
+		{ID: "path/room-1.corp.example:9090", Check: "path", Target: "room-1.corp.example:9090", Status: report.StatusFail, Observed: "unresolved", Failure: report.Str(vocab.FailureDNSNXDOMAIN)},
+		{ID: "tcp/room-1.corp.example:9090", Check: "tcp", Target: "room-1.corp.example:9090", Status: report.StatusFail, Observed: "unresolved", Failure: report.Str(vocab.FailureDNSNXDOMAIN)}}},
+	{"healthy, routed", []report.Result{openRoom, r("path", "10.10.5.23:9090", report.StatusPass, "reached", "syn_ack", "10.10.5.23",
+		func() *pathprobe.Detail { d := routed(); d.ReachTTL = ptr(3); return d }())}},
+}
+
+// TestDecideGolden pins the verdict message of every layer, socket-free,
+// in testdata/verdicts.golden (go test -run TestDecideGolden -args -update).
+func TestDecideGolden(t *testing.T) {
+	tests := []struct {
+		name    string
+		results []report.Result
+	}{
+		{"zoom major outage", []report.Result{
+			r("status", "www.zoomstatus.com", report.StatusFail, "outage", "major_outage", "", &status.Detail{Description: "a major outage", Components: []status.ComponentState{{Name: "Zoom Rooms"}, {Name: "Meetings"}}}), openRoom}},
+		{"degraded is only mentioned", []report.Result{
+			{ID: "status/x", Check: "status", Target: "x", Status: report.StatusWarn, Observed: "degraded", Hint: "Zoom reports degraded performance of Zoom Rooms."}, openRoom}},
+		{"local firewall", []report.Result{r("tcp", "10.10.5.23:9090", report.StatusFail, "local_denied", "local_policy", "", port(9090))}},
+		{"rejected without a path check", []report.Result{r("tcp", "10.10.5.23:9090", report.StatusFail, "filtered", "admin_prohibited", "10.0.30.2", port(9090))}},
+		{"dropped, room dead too", []report.Result{
+			r("tcp", "10.10.5.23:9090", report.StatusFail, "filtered", "no_response", "", port(9090)),
+			r("tcp", "10.10.5.23:443", report.StatusWarn, "filtered", "no_response", "", port(443))}},
+		{"unresolvable room", []report.Result{{ID: "tcp/room-1.corp.example:9090", Check: "tcp", Target: "room-1.corp.example:9090", Status: report.StatusFail, Observed: "unresolved", Failure: report.Str(vocab.FailureDNSNXDOMAIN)}}},
+		{"resolver times out", []report.Result{openRoom,
+			r("dns", "zoom.us", report.StatusFail, "timeout", "", "10.0.0.53", nil), r("dns", "zoomstatus.com", report.StatusFail, "timeout", "", "10.0.0.53", nil)}},
+		{"resolver mismatch", []report.Result{openRoom, r("dns", "zoom.us", report.StatusFail, "mismatch", "", "10.0.0.53", nil)}},
+		{"proxy denies media", []report.Result{openRoom, r("proxy", "zoom.us:8801", report.StatusFail, "proxy_denied", "connect_denied", "10.0.0.8", &proxyprobe.ProxyDetail{Status: 403})}},
+		{"proxy wants auth", []report.Result{openRoom, r("proxy", "zoom.us:443", report.StatusFail, "proxy_auth_required", "proxy_auth", "10.0.0.8", nil)}},
+		{"blocked", []report.Result{openRoom, r("proxy", "zoom.us:443", report.StatusFail, "blocked", "", "", nil)}},
+		{"captive portal", []report.Result{openRoom, r("captive", "http://connectivitycheck.gstatic.com/generate_204", report.StatusFail, "portal", "redirect", "", nil)}},
+		{"transparent proxy", []report.Result{openRoom, r("http", "http://responder.example:8080/", report.StatusFail, "modified", "head_rewritten", "", nil)}},
+		{"tls invalid", []report.Result{openRoom, {ID: "tls/zoom.us:443", Check: "tls", Target: "zoom.us:443", Status: report.StatusFail, Observed: "invalid", Failure: report.Str(vocab.FailureSSLHandshake)}}},
+		{"dns before proxy", []report.Result{openRoom,
+			r("proxy", "zoom.us:443", report.StatusFail, "blocked", "", "", nil), r("dns", "zoom.us", report.StatusFail, "nxdomain", "", "10.0.0.53", nil)}},
+	}
+	var got strings.Builder
+	for _, tt := range append(tests, pathCases...) {
+		v := Decide("10.10.5.23", 9090, tt.results)
+		fmt.Fprintf(&got, "%s: %s %s\n  %s\n", tt.name, v.Status, v.Layer, v.Message)
+		for _, s := range v.NextSteps {
+			fmt.Fprintf(&got, "  - %s\n", s)
+		}
+	}
+	path := filepath.Join("testdata", "verdicts.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got.String()); diff != "" {
+		t.Errorf("verdicts changed (-want +got):\n%s", diff)
+	}
+}
+
+func TestLayerOrder(t *testing.T) {
+	// Every failing layer outranks the ones after it on the decision path.
+	layerOrder := vocab.Layers()
+	for i, layer := range layerOrder[:len(layerOrder)-1] {
+		if layerOrder[i+1] == layer {
+			t.Fatalf("duplicate layer %s", layer)
+		}
+	}
+	if layerOrder[0] != vocab.LayerCloud || layerOrder[len(layerOrder)-1] != vocab.LayerTLS {
+		t.Errorf("order = %v", layerOrder)
+	}
+}
