@@ -1,10 +1,8 @@
 package dnsprobe
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"time"
 
@@ -95,14 +93,6 @@ type DNSConfig struct {
 	WhoamiType uint16
 	// Parallel caps the queries in flight; zero means DefaultParallel.
 	Parallel int
-	// ListenPacket opens the UDP socket of a query ("udp4" or "udp6",
-	// wildcard address); nil means net.ListenPacket. Tests use it to send
-	// from inside a network namespace; a *net.UDPConn gets ICMP errors
-	// reported where the platform can.
-	ListenPacket func(network, address string) (net.PacketConn, error)
-	// Dial opens the TCP connection of a query; nil means a zero
-	// net.Dialer.
-	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // DNS resolves every name through every resolver at once. Build it
@@ -119,9 +109,14 @@ func NewDNS(cfg DNSConfig) (*DNS, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	return newDNS(cfg, dnsSockets{}), nil
+}
+
+// newDNS is NewDNS with the sockets a query uses (nil: the net package's);
+// the namespace-lab test opens them inside a client namespace.
+func newDNS(cfg DNSConfig, sockets dnsSockets) *DNS {
 	cfg.fillDefaults()
-	sockets := dnsSockets{listen: cfg.ListenPacket, dial: cfg.Dial}
-	return &DNS{cfg: cfg, exchange: sockets.exchange, random: randomLabel}, nil
+	return &DNS{cfg: cfg, exchange: sockets.exchange, random: randomLabel}
 }
 
 func (c *DNSConfig) check() error {

@@ -61,7 +61,7 @@ type dnsExchange struct {
 type exchangeFunc func(ctx context.Context, server netip.AddrPort, q *dns.Msg, transport string) dnsExchange
 
 // dnsSockets opens the sockets of the real exchanges; nil fields mean the
-// net package's (DNSConfig.ListenPacket, DNSConfig.Dial).
+// net package's.
 type dnsSockets struct {
 	listen func(network, address string) (net.PacketConn, error)
 	dial   func(ctx context.Context, network, address string) (net.Conn, error)

@@ -84,9 +84,8 @@ func TestDNSThroughRouterLab(t *testing.T) {
 	cfg := dnsprobe.DNSConfig{
 		Names: []string{"zoom.us"}, Types: []uint16{dns.TypeA}, Servers: servers,
 		Timeout: 2 * time.Second, Attempts: 1, Whoami: "whoami.akamai.net",
-		ListenPacket: client.ListenPacket, Dial: client.Dial,
 	}
-	p, err := dnsprobe.NewDNS(cfg)
+	p, err := dnsprobe.NewDNSWithSockets(cfg, client.ListenPacket, client.Dial)
 	if err != nil {
 		t.Fatal(err)
 	}
