@@ -2,10 +2,13 @@ package exporter
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,8 @@ import (
 
 	"github.com/roompath/roompath/probe/probetest"
 	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/report"
+	"github.com/roompath/roompath/report/reporttest"
 )
 
 const sampleConfig = `
@@ -247,5 +252,24 @@ func TestProfileErrors(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestNotRunStaysInTheVocabulary: the result of a module that cannot
+// build its probe uses each check's own not_run state and a real
+// operation, and validates against the report schema.
+func TestNotRunStaysInTheVocabulary(t *testing.T) {
+	for check := range notRunOf {
+		r := notRun(check, string(check)+"/x", "x", errors.New("refused"))
+		if r.Operation == nil || !slices.Contains(vocab.Operations(), *r.Operation) {
+			t.Errorf("%s: operation %v is not an operation", check, r.Operation)
+		}
+		rep := report.Report{Schema: report.Schema, Tool: "t", Results: []report.Result{r},
+			Vantage: report.Vantage{Interfaces: []report.Interface{}, Resolvers: []string{}, Proxy: map[string]string{}}}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reporttest.ValidateJSON(t, b)
 	}
 }

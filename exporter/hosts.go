@@ -75,14 +75,23 @@ func validName(s string) bool {
 	return len(s) <= 253
 }
 
-// notRun is the result of a check that could not be attempted; its
-// operation names the check.
+// notRun is the result of a check that could not be attempted: the
+// probe refused the module's settings, the operation it would have
+// started with failed.
 func notRun(check vocab.Check, id, target string, err error) report.Result {
-	return report.Result{
-		ID: id, Check: check, Target: target, Status: report.StatusError, Observed: "not_run",
-		Failure: report.Str(probe.Classify(err)), Operation: report.Str(vocab.Operation(check)),
-	}
+	r := report.Result{ID: id, Check: check, Target: target, Status: report.StatusError, Observed: notRunOf[check]}
+	r.SetFailure(probe.Classify(err), firstOp[check])
+	return r
 }
+
+// notRunOf and firstOp are the not_run state and the first operation of
+// the checks a module can fail to build.
+var (
+	notRunOf = map[vocab.Check]vocab.Observed{vocab.CheckTCP: vocab.TCPNotRun, vocab.CheckPath: vocab.PathNotRun,
+		vocab.CheckDNS: vocab.DNSNotRun, vocab.CheckTLS: vocab.TLSNotRun, vocab.CheckProxy: vocab.ProxyNotRun}
+	firstOp = map[vocab.Check]vocab.Operation{vocab.CheckTCP: vocab.OpConnect, vocab.CheckPath: vocab.OpRouteLookup,
+		vocab.CheckDNS: vocab.OpDNSRoundTrip, vocab.CheckTLS: vocab.OpTLSHandshake, vocab.CheckProxy: vocab.OpProxyConnect}
+)
 
 // runOne runs a probe that emits one result (seq 0) and returns it as an
 // outcome's results.

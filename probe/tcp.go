@@ -211,7 +211,7 @@ func (p *TCP) summarise(res *report.Result, det *TCPDetail, atts []attempt) {
 		res.Attempts = append(res.Attempts, ra)
 	}
 	if final.err != nil {
-		res.Status, res.Observed = report.StatusError, "not_run"
+		res.Status, res.Observed = report.StatusError, vocab.TCPNotRun
 		res.Failure, res.Operation = report.Str(Classify(final.err)), report.Str(vocab.OpConnect)
 		return
 	}

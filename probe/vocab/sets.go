@@ -14,14 +14,14 @@ func ObservedOf(c Check) []Observed {
 		return []Observed{PathReached, PathDropped, PathRejected, PathUnreachable, PathResetByMiddlebox, PathNoRoute,
 			PathNeighborFailed, PathMaxHops, PathLocalDenied, PathNotRun, PathUnresolved}
 	case CheckDNS:
-		return []Observed{DNSOK, DNSNXDOMAIN, DNSNoAnswer, DNSServfail, DNSRefused, DNSTimeout, DNSBogon, DNSMismatch, DNSError}
+		return []Observed{DNSOK, DNSNXDOMAIN, DNSNoAnswer, DNSServfail, DNSRefused, DNSTimeout, DNSBogon, DNSMismatch, DNSError, DNSNotRun}
 	case CheckStatus:
 		return []Observed{StateOperational, StateDegraded, StateOutage, StateMaintenance, StateUnknown}
 	case CheckProxy:
 		return []Observed{ProxyConfigNone, ProxyConfigExplicit, ProxyConfigPAC, ProxyConfigPACError,
-			ProxyDirect, ProxyViaProxy, ProxyDenied, ProxyAuthRequired, ProxyBlocked}
+			ProxyDirect, ProxyViaProxy, ProxyDenied, ProxyAuthRequired, ProxyBlocked, ProxyNotRun}
 	case CheckTLS:
-		return []Observed{TLSGenuine, TLSIntercepted, TLSInvalid, TLSUnreachable}
+		return []Observed{TLSGenuine, TLSIntercepted, TLSInvalid, TLSUnreachable, TLSNotRun}
 	case CheckHTTP:
 		return []Observed{HTTPClean, HTTPModified, HTTPUnreachable}
 	case CheckCaptive:

@@ -80,6 +80,8 @@ const (
 	DNSBogon    Observed = "bogon"
 	DNSMismatch Observed = "mismatch"
 	DNSError    Observed = "error"
+	// DNSNotRun: the check could not be attempted (status error).
+	DNSNotRun Observed = "not_run"
 )
 
 // Status (Zoom's status page) observed states.
@@ -103,6 +105,7 @@ const (
 	ProxyConfigExplicit Observed = "explicit"            // --proxy or the environment
 	ProxyConfigPAC      Observed = "pac"                 // a PAC file (--pac or WPAD)
 	ProxyConfigPACError Observed = "pac_error"           // a PAC file that cannot be used
+	ProxyNotRun         Observed = "not_run"             // the check could not be attempted
 )
 
 // TLS observed states.
@@ -111,6 +114,7 @@ const (
 	TLSIntercepted Observed = "intercepted" // chains elsewhere: an inspection CA re-signed it
 	TLSInvalid     Observed = "invalid"     // the handshake failed, or the genuine chain is invalid
 	TLSUnreachable Observed = "unreachable" // no TCP path (see the proxy check)
+	TLSNotRun      Observed = "not_run"     // the check could not be attempted
 )
 
 // HTTP (transparent proxy) observed states.
