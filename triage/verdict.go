@@ -103,7 +103,19 @@ func (e evidence) answersOther() string {
 	return ""
 }
 
+// explain words the first failing layer; for the room's own layers
+// (local, network, transport) it says which of several addresses work.
 func (e evidence) explain(layer vocab.Layer, failed []report.Result) (string, []string) {
+	if layer == vocab.LayerLocal || layer == vocab.LayerNetwork || layer == vocab.LayerTransport {
+		if msg, steps, ok := e.perAddress(layer, failed); ok {
+			return msg, steps
+		}
+	}
+	return e.explainOne(layer, failed)
+}
+
+// explainOne words the first failing layer of one address.
+func (e evidence) explainOne(layer vocab.Layer, failed []report.Result) (string, []string) {
 	f := failed[0]
 	switch layer {
 	case vocab.LayerCloud:

@@ -56,6 +56,20 @@ var pathCases = []struct {
 	{"room name unresolved on the path too", []report.Result{
 		{ID: "path/room-1.corp.example:9090", Check: "path", Target: "room-1.corp.example:9090", Status: report.StatusFail, Observed: "unresolved", Failure: report.Str(vocab.FailureDNSNXDOMAIN)},
 		{ID: "tcp/room-1.corp.example:9090", Check: "tcp", Target: "room-1.corp.example:9090", Status: report.StatusFail, Observed: "unresolved", Failure: report.Str(vocab.FailureDNSNXDOMAIN)}}},
+	{"dual stack: IPv4 works, IPv6 dropped after hop 2", []report.Result{
+		r("path", "room-1 (10.10.5.23:9090)", report.StatusPass, "reached", "syn_ack", "10.10.5.23",
+			func() *pathprobe.Detail { d := routed(); d.Address, d.ReachTTL = "10.10.5.23", ptr(3); return d }()),
+		r("path", "room-1 ([fd00:5::23]:9090)", report.StatusFail, "dropped", "no_response", "",
+			func() *pathprobe.Detail {
+				d := routed()
+				d.Address, d.LastHop, d.LastHopTTL = "fd00:5::23", ptr("fd00:30::2"), ptr(2)
+				return d
+			}()),
+		r("tcp", "room-1 (10.10.5.23:9090)", report.StatusPass, "open", "syn_ack", "10.10.5.23", &probe.TCPDetail{Address: "10.10.5.23", Port: 9090}),
+		r("tcp", "room-1 ([fd00:5::23]:9090)", report.StatusFail, "filtered", "no_response", "", &probe.TCPDetail{Address: "fd00:5::23", Port: 9090})}},
+	{"two addresses, both fail", []report.Result{
+		r("tcp", "room-1 (10.10.5.23:9090)", report.StatusFail, "filtered", "admin_prohibited", "10.0.30.2", &probe.TCPDetail{Address: "10.10.5.23", Port: 9090}),
+		r("tcp", "room-1 (10.10.5.24:9090)", report.StatusFail, "filtered", "no_response", "", &probe.TCPDetail{Address: "10.10.5.24", Port: 9090})}},
 	{"healthy, routed", []report.Result{openRoom, r("path", "10.10.5.23:9090", report.StatusPass, "reached", "syn_ack", "10.10.5.23",
 		func() *pathprobe.Detail { d := routed(); d.ReachTTL = ptr(3); return d }())}},
 }

@@ -45,6 +45,7 @@ func TestLabVerdicts(t *testing.T) {
 		{"local unreachable route", lab.Unreachable},
 		{"wifi client isolation", lab.Isolated},
 		{"through a tunnel", lab.TunnelRoom},
+		{"dual stack, IPv6 dropped", dualRoom(t, lab)},
 	}
 	var got strings.Builder
 	for _, sc := range scenarios {
@@ -79,6 +80,23 @@ func TestLabVerdicts(t *testing.T) {
 }
 
 var rttPattern = regexp.MustCompile(`\([0-9.]+ ms\)`)
+
+// dualRoom names a room with two addresses in the client namespace's
+// hosts file (ip netns exec mounts /etc/netns/NAME/hosts over /etc/hosts):
+// the open room's IPv4 address and the dropped room's IPv6 one.
+func dualRoom(t *testing.T, lab *nslab.PathLab) string {
+	t.Helper()
+	dir := filepath.Join("/etc/netns", lab.Client.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	hosts := fmt.Sprintf("127.0.0.1 localhost\n%s dualroom\n%s dualroom\n", lab.Open, lab.DroppedV6)
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "dualroom"
+}
 
 func first(s []string) string {
 	if len(s) == 0 {
