@@ -55,7 +55,7 @@ func (m *tlsModule) Plan(ctx context.Context, target string, allow *Allowlist) (
 		if err != nil {
 			return Outcome{Results: []report.Result{notRun(vocab.CheckTLS, "tls/"+hp, hp, err)}}
 		}
-		t, err := proxyprobe.NewTLS(proxyprobe.TLSConfig{Target: hp, Settings: cfg, Dialer: d, Timeout: perAttempt(ctx, 2), Roots: m.roots, RootsName: m.rootsName})
+		t, err := proxyprobe.NewTLS(proxyprobe.TLSConfig{Target: hp, Settings: cfg, Dialer: d, Timeout: perAttempt(ctx, tlsBudgets), Roots: m.roots, RootsName: m.rootsName})
 		if err != nil {
 			return Outcome{Results: []report.Result{notRun(vocab.CheckTLS, "tls/"+hp, hp, err)}}
 		}
@@ -79,3 +79,9 @@ func discoverProxy(ctx context.Context, proxy, pac string, d *proxyprobe.Dialer)
 	st, _, err := proxyprobe.Discover(ctx, proxyprobe.DiscoveryConfig{Proxy: proxy, PAC: pac, NoWPAD: true, Dialer: d})
 	return st, err
 }
+
+// tlsBudgets is how many per-attempt timeouts a TLS check may use: the
+// connection, its handshake, and the control handshakes that run, side by
+// side, after a stopped one (so a scrape deadline does not cut them short
+// and turn mtu_black_hole or sni_filtered into timeout).
+const tlsBudgets = 3

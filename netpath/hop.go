@@ -29,6 +29,24 @@ const (
 // TCP reasons of DESIGN.md.
 const ()
 
+// What followed a SYN-ACK (Hop.AfterHandshake): the probe sent a FIN at
+// once and watched the socket, so a device that completed the handshake
+// in the room's name with nothing (or a refusing room) behind it shows.
+const (
+	// AfterHandshakeAcked: the far end's TCP sent something after the
+	// SYN-ACK that is not a reset (acknowledged the FIN, opened the window
+	// a SYN proxy keeps shut, sent data or its own FIN): something behind
+	// the handshake answered.
+	AfterHandshakeAcked = "acked"
+	// AfterHandshakeReset: a reset came right after the handshake.
+	AfterHandshakeReset = "reset"
+	// AfterHandshakeSilent: nothing acknowledged the FIN within the wait.
+	AfterHandshakeSilent = "silent"
+	// AfterHandshakeUnconfirmed: the deadline ended the wait too soon to
+	// tell.
+	AfterHandshakeUnconfirmed = "unconfirmed"
+)
+
 // HopICMP is the ICMP message behind a hop.
 type HopICMP struct {
 	V6   bool  `json:"v6"`
@@ -66,10 +84,17 @@ type Hop struct {
 	// Failure is the failure string of a local_error, or of an unreachable
 	// known only by its errno.
 	Failure vocab.Failure `json:"failure,omitempty"`
+	// AfterHandshake is what followed a SYN-ACK (AfterHandshake*); empty
+	// for other replies, for SYN-ACKs above the terminal TTL, and where
+	// the platform cannot tell (no TCP_INFO).
+	AfterHandshake string `json:"after_handshake,omitempty"`
 
 	// cancelled marks a probe ended early because the trace was decided
 	// or interrupted; it says nothing about the path.
 	cancelled bool
+	// pending marks a SYN-ACK handed over early, while its probe checks
+	// what follows; the final hop comes later.
+	pending bool
 }
 
 // Addr returns the hop's address, or "" when none answered.
@@ -152,6 +177,10 @@ type PathSummary struct {
 	LastHop *Hop
 	// Silent counts the TTLs (up to Terminal) that got no answer.
 	Silent int
+	// SilentHops lists the TTLs that got no answer below the highest TTL
+	// that got one: routers that send no time exceeded, or rate-limit it
+	// (Linux: one a second per destination). Their addresses are unknown.
+	SilentHops []int
 	// Loop is true when an address answered at two TTLs with another
 	// address between them: a routing loop.
 	Loop bool
@@ -182,11 +211,29 @@ func Summarize(hops []Hop) ([]Hop, PathSummary) {
 			s.LastHop = h
 		}
 	}
+	s.SilentHops = silentBelow(byTTL)
 	s.Loop = hasLoop(byTTL)
 	if n := len(byTTL); n > 0 && s.Terminal == nil {
 		s.Exhausted = byTTL[n-1].Reply == ReplyTimeExceeded
 	}
 	return byTTL, s
+}
+
+// silentBelow lists the silent TTLs below the highest TTL that answered.
+func silentBelow(hops []Hop) []int {
+	top := 0
+	for _, h := range hops {
+		if h.Reply != ReplyNone {
+			top = max(top, h.TTL)
+		}
+	}
+	var out []int
+	for _, h := range hops {
+		if h.Reply == ReplyNone && h.TTL < top {
+			out = append(out, h.TTL)
+		}
+	}
+	return out
 }
 
 func sortHops(h []Hop) {

@@ -33,11 +33,16 @@ const DiscardPort = 9
 // Neighbor is the state of one on-link address in this host's neighbour
 // (ARP/ND) table, after resolution was provoked.
 type Neighbor struct {
-	Address   string `json:"address"`
+	// Address is the neighbour's IP address.
+	Address string `json:"address"`
+	// Interface is the interface whose table holds the entry.
 	Interface string `json:"interface,omitempty"`
 	// State is one of the Neigh* constants.
 	State string `json:"state"`
-	// MAC is the link-layer address, when resolved.
+	// MAC is the link-layer address the entry holds (lower-case,
+	// colon-separated), when resolved; empty otherwise and where the
+	// table is not read. It is whoever answered ARP/ND for Address: a
+	// router doing proxy ARP answers with its own.
 	MAC string `json:"mac,omitempty"`
 	// Answered is true when the address answered a UDP datagram to its
 	// discard port (ICMP port unreachable): it is up at layer 3.

@@ -69,7 +69,9 @@ func ProbeNeighbor(ctx context.Context, addr netip.Addr, ifName string) (Neighbo
 	}
 }
 
-// readNeighbor fills n from the kernel's entry for addr on link.
+// readNeighbor fills n from the kernel's entry for addr on link: its state
+// and its MAC, which the kernel reports only while the entry is valid (an
+// entry that went to failed loses the MAC it had).
 func readNeighbor(n *Neighbor, link int, addr netip.Addr) {
 	fam := netlink.FAMILY_V4
 	if addr.Is6() {
@@ -81,14 +83,14 @@ func readNeighbor(n *Neighbor, link int, addr netip.Addr) {
 	}
 	for _, e := range list {
 		if a, ok := netip.AddrFromSlice(e.IP); ok && a.Unmap() == addr.WithZone("") {
-			n.State = neighStateName(e.State)
+			n.State, n.MAC = neighStateName(e.State), ""
 			if len(e.HardwareAddr) > 0 {
 				n.MAC = e.HardwareAddr.String()
 			}
 			return
 		}
 	}
-	n.State = NeighNone
+	n.State, n.MAC = NeighNone, ""
 }
 
 // withZone gives an IPv6 link-local address its interface.

@@ -1,6 +1,10 @@
 package netpath
 
-import "time"
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
 
 // How a path MTU was learned (PathMTU.Source).
 const (
@@ -36,8 +40,49 @@ type PathMTU struct {
 	Source string `json:"source,omitempty"`
 	// ReportedBy is the router that reported a smaller MTU.
 	ReportedBy string `json:"reported_by,omitempty"`
-	// Probes is the number of datagrams sent.
+	// Probes is the number of full-sized datagrams sent (the pmtuLadder
+	// datagrams beside the first are not counted).
 	Probes int `json:"probes,omitempty"`
-	// Note says why Path is nil.
+	// BlackHole is set when the last full-sized datagram went unanswered
+	// and no fragmentation needed came back, while a smaller one reached
+	// the destination: an MTU black hole is possible, and Path is nil.
+	BlackHole *PMTUBlackHole `json:"black_hole,omitempty"`
+	// Note says why Path is nil, or why a PMTUKernel value is unconfirmed.
 	Note string `json:"note,omitempty"`
+}
+
+// PMTUBlackHole brackets the path MTU of a path that drops large
+// datagrams without saying so: at least Reached, less than Lost.
+type PMTUBlackHole struct {
+	// Lost is the size in bytes (IP header included) of the datagram that
+	// vanished without an answer or a fragmentation needed.
+	Lost int `json:"lost"`
+	// Reached is the largest smaller size the destination answered.
+	Reached int `json:"reached"`
+}
+
+// pmtuLadder are the smaller sizes sent beside the first full-sized
+// datagram, each once, from its own socket, so that a path which drops the
+// full size silently can be told from a destination that answers nothing:
+// the PPPoE MTU, a common VPN MTU, IPv6's minimum and IPv4's minimum
+// datagram size. Only sizes below the first datagram's are sent; 576 only
+// over IPv4.
+var pmtuLadder = []int{1492, 1400, 1280, 576}
+
+// judgeSilence completes out once the probes end: lost is the size of a
+// datagram nothing answered (0: every one was answered), reached the
+// largest smaller ladder size dst answered (0: none).
+func judgeSilence(out *PathMTU, dst netip.Addr, lost, reached int) {
+	switch {
+	case lost == 0:
+	case reached > 0:
+		out.Path, out.Source = nil, ""
+		out.BlackHole = &PMTUBlackHole{Lost: lost, Reached: reached}
+		out.Note = fmt.Sprintf("no fragmentation needed came back: a %d-byte datagram to %s vanished while a %d-byte one reached it, "+
+			"so a link on the path may take less than %d bytes while the ICMP that would say so is filtered: an MTU black hole is possible "+
+			"(the path MTU is at least %d)", lost, dst, reached, lost, reached)
+	case out.Source == PMTUKernel:
+		out.Note = fmt.Sprintf("unconfirmed: nothing answered the %d-byte datagram or the smaller ones, so %s may not answer UDP at all; "+
+			"whether the path takes this size, or is an MTU black hole, could not be told", lost, dst)
+	}
 }

@@ -34,51 +34,69 @@ type pmtuSock struct {
 // big) lowers the size, and an answer from dst (port unreachable) confirms
 // it. The kernel learns the path MTU from the same messages. ifMTU is the
 // egress interface's MTU, reported as is.
+//
+// Beside the first datagram it sends one of each smaller pmtuLadder size:
+// when the last full-sized datagram goes unanswered, without a
+// fragmentation needed, while a smaller one reaches dst, the result is a
+// possible black hole (BlackHole, Note) and Path is nil; when nothing
+// answers at all, the kernel's value is reported with a Note saying it is
+// unconfirmed.
 func ProbePathMTU(ctx context.Context, dst netip.Addr, ifMTU int) PathMTU {
 	out := PathMTU{Interface: ifMTU}
-	s, err := openPMTUSock(dst.Unmap())
+	dst = dst.Unmap()
+	s, err := openPMTUSock(dst)
 	if err != nil {
 		out.Note = "path MTU not measured: " + err.Error()
 		return out
 	}
 	defer s.f.Close()
-	s.probe(ctx, dst.Unmap(), &out)
+	var rungs ladder
+	defer func() { rungs.close() }()
+	lost := s.probe(ctx, dst, &out, func(first int) { rungs = sendLadder(dst, first) })
 	if mtu := s.kernelMTU(); mtu > 0 {
 		out.Path = &mtu
 		if out.Source == "" {
 			out.Source = PMTUKernel
 		}
 	}
+	judgeSilence(&out, dst, lost, rungs.reached(dst, lost))
 	return out
 }
 
 // probe sends datagrams of the current path MTU until dst answers, nothing
-// does, or the probes run out.
-func (s *pmtuSock) probe(ctx context.Context, dst netip.Addr, out *PathMTU) {
+// does, or the probes run out; sent is called once, after the first
+// datagram has gone out, with its size. It returns the size of a datagram
+// that got no answer at all, 0 when every one was answered.
+func (s *pmtuSock) probe(ctx context.Context, dst netip.Addr, out *PathMTU, sent func(int)) (lost int) {
 	for out.Probes < pmtuMaxProbes && ctx.Err() == nil {
 		mtu := s.kernelMTU()
 		if mtu <= 0 {
-			return
+			return 0
 		}
 		out.Probes++
 		if err := s.send(mtu); errors.Is(err, unix.EMSGSIZE) {
 			continue // the kernel already knows a smaller MTU
 		} else if err != nil {
-			return
+			return 0
+		}
+		if sent != nil {
+			sent(mtu)
+			sent = nil
 		}
 		e, ok := s.await(ctx)
 		switch {
 		case !ok:
-			return
+			return mtu
 		case isFragNeeded(e):
 			out.Source, out.ReportedBy = PMTUFragNeeded, e.From.String()
 		case e.From == dst:
 			out.Source = PMTUConfirmed
-			return
+			return 0
 		default:
-			return // another router's error: the datagrams go no further
+			return 0 // another router's error: the datagrams go no further
 		}
 	}
+	return 0
 }
 
 // isFragNeeded reports whether e is ICMP fragmentation needed or ICMPv6

@@ -12,17 +12,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxResetsRead bounds how many captured packets stop reads: one reset per
-// TTL at most, plus stragglers.
-const maxResetsRead = 2 * MaxHopsLimit
+// maxResetsRead bounds how many captured packets stop reads: one reset
+// and one SYN-ACK per TTL at most, plus stragglers.
+const maxResetsRead = 4 * MaxHopsLimit
 
 // resetSnap is how much of each captured packet the filter keeps: the
 // largest IPv4 header and a TCP header.
 const resetSnap = 60 + 20
 
 // rawResetCapture is a raw IPPROTO_TCP socket whose BPF filter keeps only
-// resets sent from dst's address and port; the kernel queues them while
-// the trace runs, and stop reads their IP TTL.
+// the resets and SYN-ACKs sent from dst's address and port; the kernel
+// queues them while the trace runs, and stop reads their IP TTL.
 type rawResetCapture struct {
 	fd  int
 	dst netip.AddrPort
@@ -31,6 +31,15 @@ type rawResetCapture struct {
 // openResetCapture opens the capture before any SYN leaves. Without
 // CAP_NET_RAW it returns ResetNoteNoCap.
 func openResetCapture(dst netip.AddrPort) (resetCapture, string) {
+	c, note := openRawCapture(dst)
+	if c == nil {
+		return nil, note
+	}
+	return c, ""
+}
+
+// openRawCapture is openResetCapture with its concrete type.
+func openRawCapture(dst netip.AddrPort) (*rawResetCapture, string) {
 	a := dst.Addr().Unmap()
 	fam := unix.AF_INET6
 	if a.Is4() {
@@ -48,6 +57,36 @@ func openResetCapture(dst netip.AddrPort) (resetCapture, string) {
 		return nil, "raw socket filter: " + err.Error()
 	}
 	return &rawResetCapture{fd: fd, dst: netip.AddrPortFrom(a, dst.Port())}, ""
+}
+
+// HandshakeCapture reads, with a raw socket (CAP_NET_RAW), the IP TTL of
+// the SYN-ACKs and resets one destination sends to this host, so the TCP
+// probe can tell how far away whatever answered in its name is.
+type HandshakeCapture struct{ c *rawResetCapture }
+
+// CaptureHandshake opens a HandshakeCapture for dst; open it before the
+// SYN leaves. Without CAP_NET_RAW (or off Linux) it returns nil and a
+// SynAckNote* text saying why.
+func CaptureHandshake(dst netip.AddrPort) (*HandshakeCapture, string) {
+	c, note := openRawCapture(dst)
+	if c == nil {
+		return nil, synAckNote(note)
+	}
+	return &HandshakeCapture{c: c}, ""
+}
+
+// Stop ends the capture and returns the IP TTL evidence of the first
+// SYN-ACK and the first reset dst sent to localPort; nil for what did not
+// come.
+func (h *HandshakeCapture) Stop(localPort uint16) (synAck, reset *ResetEvidence) {
+	got := h.c.stop()[localPort]
+	if got.synAck != 0 {
+		synAck = ResetFromTTL(got.synAck)
+	}
+	if got.rst != 0 {
+		reset = ResetFromTTL(got.rst)
+	}
+	return synAck, reset
 }
 
 // setupCapture attaches the filter, asks for IPv6 hop limits, and drops
@@ -75,40 +114,41 @@ func setupCapture(fd int, a netip.Addr, port uint16) error {
 	return nil
 }
 
-// resetFilter keeps TCP segments with RST set from a:port. IPv4 raw
-// sockets see the IP header; IPv6 ones start at the TCP header (the source
-// address is checked when reading).
+// resetFilter keeps TCP segments from a:port with RST set, and SYN-ACKs.
+// IPv4 raw sockets see the IP header; IPv6 ones start at the TCP header
+// (the source address is checked when reading).
 func resetFilter(a netip.Addr, port uint16) []bpf.Instruction {
-	if a.Is6() {
-		return []bpf.Instruction{
-			bpf.LoadAbsolute{Off: 0, Size: 2},
-			bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(port), SkipFalse: 3},
-			bpf.LoadAbsolute{Off: 13, Size: 1},
-			bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: tcpFlagRST, SkipFalse: 1},
-			bpf.RetConstant{Val: resetSnap},
-			bpf.RetConstant{Val: 0},
-		}
-	}
-	ip := a.As4()
-	return []bpf.Instruction{
-		bpf.LoadAbsolute{Off: 12, Size: 4},
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: binary.BigEndian.Uint32(ip[:]), SkipFalse: 6},
-		bpf.LoadMemShift{Off: 0},
-		bpf.LoadIndirect{Off: 0, Size: 2},
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(port), SkipFalse: 3},
-		bpf.LoadIndirect{Off: 13, Size: 1},
-		bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: tcpFlagRST, SkipFalse: 1},
+	flags := []bpf.Instruction{
+		bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: tcpFlagRST, SkipTrue: 2},
+		bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: tcpFlagSYN | tcpFlagACK},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: tcpFlagSYN | tcpFlagACK, SkipFalse: 1},
 		bpf.RetConstant{Val: resetSnap},
 		bpf.RetConstant{Val: 0},
 	}
+	if a.Is6() {
+		return append([]bpf.Instruction{
+			bpf.LoadAbsolute{Off: 0, Size: 2},
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(port), SkipFalse: 5},
+			bpf.LoadAbsolute{Off: 13, Size: 1},
+		}, flags...)
+	}
+	ip := a.As4()
+	return append([]bpf.Instruction{
+		bpf.LoadAbsolute{Off: 12, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: binary.BigEndian.Uint32(ip[:]), SkipFalse: 8},
+		bpf.LoadMemShift{Off: 0},
+		bpf.LoadIndirect{Off: 0, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(port), SkipFalse: 5},
+		bpf.LoadIndirect{Off: 13, Size: 1},
+	}, flags...)
 }
 
-// stop reads every queued reset and closes the socket. The kernel hands a
-// raw socket its copy before TCP processes the segment, so every reset that
-// ended a probe is already queued.
-func (c *rawResetCapture) stop() map[uint16]int {
+// stop reads every queued reset and SYN-ACK and closes the socket. The
+// kernel hands a raw socket its copy before TCP processes the segment, so
+// every one that ended a probe is already queued.
+func (c *rawResetCapture) stop() map[uint16]captured {
 	defer unix.Close(c.fd)
-	out := map[uint16]int{}
+	out := map[uint16]captured{}
 	buf, oob := make([]byte, resetSnap), make([]byte, 64)
 	for range maxResetsRead {
 		n, oobn, _, from, err := unix.Recvmsg(c.fd, buf, oob, unix.MSG_DONTWAIT)
@@ -123,9 +163,9 @@ func (c *rawResetCapture) stop() map[uint16]int {
 			seg, ok = parseRST6(buf[:n], sockaddrAddr(from), hopLimit(oob[:oobn]))
 		}
 		if ok && seg.from == c.dst {
-			if _, dup := out[seg.localPort]; !dup {
-				out[seg.localPort] = seg.ttl
-			}
+			got := out[seg.localPort]
+			got.add(seg)
+			out[seg.localPort] = got
 		}
 	}
 	return out

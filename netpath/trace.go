@@ -3,7 +3,6 @@ package netpath
 import (
 	"context"
 	"net/netip"
-	"sort"
 	"sync"
 	"time"
 
@@ -28,7 +27,8 @@ const (
 	// (IP_RECVERR), unprivileged (Linux).
 	TraceModeRecvErr = "recverr"
 	// TraceModeRaw: as TraceModeRecvErr, plus a raw socket (CAP_NET_RAW)
-	// that read the IP TTL of the resets, for Trace.Reset.
+	// that read the IP TTL of the resets and SYN-ACKs, for Trace.Reset and
+	// Trace.SynAck.
 	TraceModeRaw = "raw"
 	// TraceModeConnect: only each connect's outcome (errno) per TTL; the
 	// routers' addresses are not seen (platforms without an error queue).
@@ -42,11 +42,13 @@ type TraceConfig struct {
 	// Timeout bounds each TTL's probe; zero means DefaultTraceTimeout.
 	Timeout time.Duration
 	// NoRaw keeps the trace from opening a raw socket even when it could
-	// (Trace.Reset then stays nil, with a note saying why).
+	// (Trace.Reset and Trace.SynAck then stay nil, with a note saying
+	// why).
 	NoRaw bool
 }
 
-// ResetEvidence is what the IP header of a TCP reset says about its sender.
+// ResetEvidence is what the IP header of a TCP reset (or SYN-ACK) says
+// about its sender.
 type ResetEvidence struct {
 	// TTL is the IP TTL (IPv6 hop limit) the reset arrived with.
 	TTL int `json:"ttl"`
@@ -74,6 +76,13 @@ type Trace struct {
 	// ResetNote says why Reset is nil after a reset: no CAP_NET_RAW, or the
 	// reset was not captured.
 	ResetNote string
+	// SynAck is set when the terminal reply was a SYN-ACK and its IP TTL
+	// was read (raw mode): the hop distance of whatever completed the
+	// handshake, to hold against the TTL the SYN needed.
+	SynAck *ResetEvidence
+	// SynAckNote says why SynAck is nil after a SYN-ACK (the ResetNote*
+	// texts).
+	SynAckNote string
 	// Sent is the number of probes sent (one per TTL launched).
 	Sent int
 	// Duration is the trace's wall time.
@@ -87,16 +96,19 @@ type Trace struct {
 type ttlProbe interface {
 	// wait blocks until the probe ends, ctx ends or deadline passes, and
 	// returns the hop (Reply ReplyNone on silence). It closes the socket.
-	wait(ctx context.Context, deadline time.Time) Hop
+	// A probe that checks what follows a SYN-ACK first hands the SYN-ACK
+	// to early, so the trace knows the TTL answered while it checks.
+	wait(ctx context.Context, deadline time.Time, early func(Hop)) Hop
 	// localPort is the probe's local TCP port (0 if none was bound).
 	localPort() uint16
 }
 
-// resetCapture collects the resets dst sends to this host's probes.
+// resetCapture collects the resets and SYN-ACKs dst sends to this host's
+// probes.
 type resetCapture interface {
-	// stop ends the capture and returns the IP TTL of the first reset seen
-	// for each local port.
-	stop() map[uint16]int
+	// stop ends the capture and returns, for each local port, the IP TTL
+	// of the first reset and of the first SYN-ACK seen.
+	stop() map[uint16]captured
 }
 
 // Tracer runs TCP traces: for every TTL from 1 to MaxHops at once, a TCP
@@ -142,11 +154,12 @@ func (t *Tracer) Run(ctx context.Context, dst netip.AddrPort) Trace {
 	hops, ports, interrupted := t.probeAll(ctx, dst)
 	tr.Sent, tr.Interrupted = len(hops), interrupted
 	tr.Hops, tr.Summary = Summarize(hops)
-	var resets map[uint16]int
+	var got map[uint16]captured
 	if capt != nil {
-		resets = capt.stop()
+		got = capt.stop()
 	}
-	tr.Reset, tr.ResetNote = resetOf(tr.Summary.Terminal, ports, resets, note)
+	tr.Reset, tr.ResetNote = resetOf(tr.Summary.Terminal, ports, got, note)
+	tr.SynAck, tr.SynAckNote = synAckOf(tr.Summary.Terminal, ports, got, note)
 	tr.Duration = time.Since(begin)
 	return tr
 }
@@ -156,14 +169,15 @@ func (t *Tracer) Run(ctx context.Context, dst netip.AddrPort) Trace {
 func (t *Tracer) probeAll(parent context.Context, dst netip.AddrPort) ([]Hop, map[int]uint16, bool) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	results := make(chan Hop, t.cfg.MaxHops)
+	results := make(chan Hop, 2*t.cfg.MaxHops) // a hop, and maybe its early SYN-ACK
 	ports := map[int]uint16{}
 	var wg sync.WaitGroup
 	for ttl := 1; ttl <= t.cfg.MaxHops && ctx.Err() == nil; ttl++ {
 		p := t.start(dst, ttl)
 		ports[ttl] = p.localPort()
 		deadline := time.Now().Add(t.cfg.Timeout)
-		wg.Go(func() { results <- fromDst(p.wait(ctx, deadline), dst.Addr()) })
+		early := func(h Hop) { h.pending = true; results <- fromDst(h, dst.Addr()) }
+		wg.Go(func() { results <- fromDst(p.wait(ctx, deadline, early), dst.Addr()) })
 	}
 	go func() { wg.Wait(); close(results) }()
 	hops := collectHops(results, len(ports), cancel)
@@ -181,85 +195,68 @@ func fromDst(h Hop, dst netip.Addr) Hop {
 	return h
 }
 
-// collectHops reads hops until all n arrived or the trace is decided (a
-// terminal reply with every lower TTL ended), then cancels the rest and
-// keeps reading until the channel closes.
-func collectHops(results <-chan Hop, n int, cancel context.CancelFunc) map[int]Hop {
-	got := make(map[int]Hop, n)
-	for h := range results {
-		if _, done := got[h.TTL]; !done && !h.cancelled {
-			got[h.TTL] = h
-		}
-		if decided(got) {
-			cancel()
-		}
-	}
-	return got
-}
-
-// decided reports whether some TTL got a terminal reply and every lower
-// TTL has ended.
-func decided(got map[int]Hop) bool {
-	first := 0
-	for ttl, h := range got {
-		if h.Terminal() && (first == 0 || ttl < first) {
-			first = ttl
-		}
-	}
-	if first == 0 {
-		return false
-	}
-	for ttl := 1; ttl < first; ttl++ {
-		if _, ok := got[ttl]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// fillSilent returns the hops for TTL 1..n in order; a TTL that did not
-// end (cancelled or interrupted) is silent.
-func fillSilent(got map[int]Hop, n int) []Hop {
-	out := make([]Hop, 0, n)
-	for ttl := 1; ttl <= n; ttl++ {
-		h, ok := got[ttl]
-		if !ok {
-			h = Hop{TTL: ttl, Reply: ReplyNone}
-		}
-		out = append(out, h)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].TTL < out[j].TTL })
-	return out
-}
-
-// resetOf finds the IP TTL of the terminal reset, if there was one.
-func resetOf(term *Hop, ports map[int]uint16, resets map[uint16]int, note string) (*ResetEvidence, string) {
-	if term == nil || term.Reply != ReplyRST {
+// resetOf finds the IP TTL of the terminal reset, if there was one: a
+// reset in answer to the SYN, or one right after a SYN-ACK.
+func resetOf(term *Hop, ports map[int]uint16, got map[uint16]captured, note string) (*ResetEvidence, string) {
+	if term == nil || (term.Reply != ReplyRST && term.AfterHandshake != AfterHandshakeReset) {
 		return nil, ""
 	}
+	return ttlOf(term, ports, got, note, func(c captured) int { return c.rst })
+}
+
+// synAckOf finds the IP TTL of the terminal SYN-ACK, if there was one.
+func synAckOf(term *Hop, ports map[int]uint16, got map[uint16]captured, note string) (*ResetEvidence, string) {
+	if term == nil || term.Reply != ReplySynAck {
+		return nil, ""
+	}
+	return ttlOf(term, ports, got, synAckNote(note), func(c captured) int { return c.synAck })
+}
+
+// ttlOf reads one kind of captured TTL for the terminal TTL's port, or,
+// failing that, for another TTL's probe (the same sender answered it).
+func ttlOf(term *Hop, ports map[int]uint16, got map[uint16]captured, note string, kind func(captured) int) (*ResetEvidence, string) {
 	if note != "" {
 		return nil, note
 	}
-	ttl, ok := resets[ports[term.TTL]]
-	if !ok {
-		for _, v := range resets { // another TTL's reset from the same sender
-			ttl, ok = v, true
-			break
+	if ttl := kind(got[ports[term.TTL]]); ttl != 0 {
+		return ResetFromTTL(ttl), ""
+	}
+	for _, c := range got {
+		if ttl := kind(c); ttl != 0 {
+			return ResetFromTTL(ttl), ""
 		}
 	}
-	if !ok {
-		return nil, ResetNoteMissed
-	}
-	return ResetFromTTL(ttl), ""
+	return nil, ResetNoteMissed
 }
 
 // Notes on a reset whose IP TTL was not read.
 const (
 	ResetNoteNoCap    = "no CAP_NET_RAW: the IP TTL of the reset was not read, so a firewall's forged reset cannot be told from the room's own (run as root or give the binary cap_net_raw)"
 	ResetNoteDisabled = "raw sockets turned off: the IP TTL of the reset was not read"
-	ResetNoteMissed   = "the raw socket did not capture the reset"
+	ResetNoteMissed   = "the raw socket did not capture it"
 	ResetNotePlatform = "this platform's build does not read the IP TTL of a reset"
 )
+
+// Notes on a SYN-ACK whose IP TTL was not read (Trace.SynAckNote, and the
+// TCP probe's HandshakeCapture).
+const (
+	SynAckNoteNoCap    = "no CAP_NET_RAW: the IP TTL of the SYN-ACK (and of a reset after it) was not read, so the device that answered is not placed (run as root or give the binary cap_net_raw)"
+	SynAckNoteDisabled = "raw sockets turned off: the IP TTL of the SYN-ACK was not read"
+	SynAckNotePlatform = "this platform's build does not read the IP TTL of a SYN-ACK"
+)
+
+// synAckNote is the SynAckNote* text for a ResetNote* one.
+func synAckNote(note string) string {
+	switch note {
+	case ResetNoteNoCap:
+		return SynAckNoteNoCap
+	case ResetNoteDisabled:
+		return SynAckNoteDisabled
+	case ResetNotePlatform:
+		return SynAckNotePlatform
+	}
+	return note
+}
 
 // initialTTLs are the initial TTLs stacks use: very old stacks 32, Linux
 // and macOS 64, Windows 128, routers and many appliances 255.

@@ -22,6 +22,7 @@ const traceMode = TraceModeRecvErr
 // recvErrProbe is one TTL's non-blocking connect with IP_RECVERR.
 type recvErrProbe struct {
 	ttl   int
+	fam   int
 	f     *os.File // owns the socket; nil when the probe ended at once
 	rc    syscall.RawConn
 	t0    time.Time
@@ -35,8 +36,8 @@ type recvErrProbe struct {
 // startTTLProbe opens a TCP socket with the TTL (hop limit) and the error
 // queue set and starts a non-blocking connect to dst: the SYN leaves now.
 func startTTLProbe(dst netip.AddrPort, ttl int) ttlProbe {
-	p := &recvErrProbe{ttl: ttl}
 	fam, sa := traceSockaddr(dst)
+	p := &recvErrProbe{ttl: ttl, fam: fam}
 	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
 	if err != nil {
 		p.early = localErrorHop(ttl, os.NewSyscallError("socket", err))
@@ -77,12 +78,16 @@ func (p *recvErrProbe) connect(fd int, sa unix.Sockaddr) {
 func (p *recvErrProbe) localPort() uint16 { return p.port }
 
 // wait waits through the runtime poller until the connect ends, ctx ends or
-// the deadline passes, and reads the error queue.
-func (p *recvErrProbe) wait(ctx context.Context, deadline time.Time) Hop {
+// the deadline passes, and reads the error queue. After a SYN-ACK it hands
+// the hop to early and checks what follows (afterSynAck).
+func (p *recvErrProbe) wait(ctx context.Context, deadline time.Time, early func(Hop)) Hop {
 	if p.f != nil {
 		defer p.f.Close()
 	}
 	if p.early != nil {
+		if p.early.Reply == ReplySynAck && p.f != nil {
+			return p.afterSynAck(ctx, *p.early, deadline, early)
+		}
 		return *p.early
 	}
 	c := sockerr.WaitConnect(ctx, p.f, p.rc, deadline)
@@ -92,7 +97,7 @@ func (p *recvErrProbe) wait(ctx context.Context, deadline time.Time) Hop {
 	case c.TimedOut:
 		return Hop{TTL: p.ttl, Reply: ReplyNone}
 	case c.Connected:
-		return Hop{TTL: p.ttl, Reply: ReplySynAck, RTTMS: rttMS(time.Since(p.t0))}
+		return p.afterSynAck(ctx, Hop{TTL: p.ttl, Reply: ReplySynAck, RTTMS: rttMS(time.Since(p.t0))}, deadline, early)
 	case c.Errno == 0:
 		// An ICMP error queued while connect() held the socket (a soft
 		// error to the kernel): time exceeded or a reject, all the same.
@@ -121,7 +126,7 @@ func (p *recvErrProbe) failed(err error, sync bool) Hop {
 		}
 	}
 	var errno unix.Errno
-	if !errors.As(err, &errno) || sync && errno != unix.ECONNREFUSED {
+	if !errors.As(err, &errno) || sync && errno != unix.ECONNREFUSED && errno != unix.ECONNRESET {
 		return *localErrorHop(p.ttl, err)
 	}
 	return errnoHop(p.ttl, errno, rtt)
@@ -150,6 +155,13 @@ func errnoHop(ttl int, errno unix.Errno, rtt time.Duration) Hop {
 	switch errno {
 	case unix.ECONNREFUSED:
 		h.Reply, h.Failure = ReplyRST, ""
+	case unix.ECONNRESET, unix.EPIPE:
+		// Reset once established: the handshake completed, then a reset
+		// came before the probe looked.
+		h.Reply, h.Failure, h.AfterHandshake = ReplySynAck, "", AfterHandshakeReset
+	case unix.ETIMEDOUT:
+		// The kernel gave up resending the SYN before the deadline.
+		h.Reply, h.RTTMS, h.Failure = ReplyNone, nil, ""
 	case unix.EHOSTUNREACH:
 		h.Unreachable = vocab.ReasonHostUnreach
 	case unix.ENETUNREACH:

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roompath/roompath/netpath/sockerr"
 	"github.com/roompath/roompath/probe/probetest"
 )
 
@@ -51,5 +52,31 @@ func TestTraceNoRaw(t *testing.T) {
 	tr := NewTracer(TraceConfig{MaxHops: 2, Timeout: time.Second, NoRaw: true}).Run(context.Background(), closed)
 	if tr.Mode != TraceModeRecvErr || tr.Reset != nil || tr.ResetNote != ResetNoteDisabled {
 		t.Errorf("mode %s reset %+v note %q", tr.Mode, tr.Reset, tr.ResetNote)
+	}
+}
+
+// TestAfterHandshakeNames: the trace copies sockerr's outcome into
+// Hop.AfterHandshake, so both name them alike.
+func TestAfterHandshakeNames(t *testing.T) {
+	pairs := [][2]string{
+		{AfterHandshakeAcked, sockerr.AfterAcked}, {AfterHandshakeReset, sockerr.AfterReset},
+		{AfterHandshakeSilent, sockerr.AfterSilent}, {AfterHandshakeUnconfirmed, sockerr.AfterUnconfirmed},
+	}
+	for _, p := range pairs {
+		if p[0] != p[1] {
+			t.Errorf("netpath %q, sockerr %q", p[0], p[1])
+		}
+	}
+}
+
+// TestTraceLoopbackHandshake: the loopback listener acknowledges the FIN
+// sent after its SYN-ACK.
+func TestTraceLoopbackHandshake(t *testing.T) {
+	tr := NewTracer(TraceConfig{MaxHops: 3, Timeout: 2 * time.Second}).Run(context.Background(), probetest.Open(t))
+	if term := tr.Summary.Terminal; term == nil || term.AfterHandshake != AfterHandshakeAcked {
+		t.Fatalf("terminal %+v, want a SYN-ACK whose FIN was acknowledged", term)
+	}
+	if HasRawSocket() && (tr.SynAck == nil || tr.SynAck.Hop != 1) {
+		t.Errorf("with CAP_NET_RAW: syn-ack %+v, note %q", tr.SynAck, tr.SynAckNote)
 	}
 }

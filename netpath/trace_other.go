@@ -70,6 +70,9 @@ func (p *dialProbe) classify(ctx context.Context, err error) Hop {
 	switch h.Failure {
 	case vocab.FailureConnectionRefused:
 		h.Reply, h.Failure = ReplyRST, ""
+	case vocab.FailureConnectionReset:
+		// Reset once established: the handshake completed, then a reset.
+		h.Reply, h.Failure, h.AfterHandshake = ReplySynAck, "", AfterHandshakeReset
 	case vocab.FailureHostUnreachable:
 		h.Reply, h.Unreachable = ReplyUnreachable, vocab.ReasonHostUnreach
 	case vocab.FailureNetworkUnreachable:
@@ -82,8 +85,10 @@ func (p *dialProbe) classify(ctx context.Context, err error) Hop {
 	return h
 }
 
-// wait waits for the connect until deadline or ctx.
-func (p *dialProbe) wait(ctx context.Context, deadline time.Time) Hop {
+// wait waits for the connect until deadline or ctx. What follows a
+// SYN-ACK is not checked here (no TCP_INFO): Hop.AfterHandshake stays
+// empty unless the connect itself ended in a reset.
+func (p *dialProbe) wait(ctx context.Context, deadline time.Time, _ func(Hop)) Hop {
 	defer p.stop()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()

@@ -138,6 +138,9 @@ type fakeNet struct {
 type fakeAnswer struct {
 	after time.Duration
 	hop   Hop
+	// follow, when set, is how long the probe checks what follows its
+	// SYN-ACK after handing it over early.
+	follow time.Duration
 }
 
 type fakeProbe struct {
@@ -154,7 +157,7 @@ func (n *fakeNet) start(_ netip.AddrPort, ttl int) ttlProbe {
 
 func (p *fakeProbe) localPort() uint16 { return uint16(40000 + p.ttl) }
 
-func (p *fakeProbe) wait(ctx context.Context, deadline time.Time) Hop {
+func (p *fakeProbe) wait(ctx context.Context, deadline time.Time, early func(Hop)) Hop {
 	a, ok := p.n.answers[p.ttl]
 	wait := time.Until(deadline)
 	if ok && a.after < wait {
@@ -172,12 +175,33 @@ func (p *fakeProbe) wait(ctx context.Context, deadline time.Time) Hop {
 	}
 	h := a.hop
 	h.TTL = p.ttl
+	if a.follow > 0 { // a SYN-ACK whose check of what follows takes a.follow
+		early(h)
+		select {
+		case <-ctx.Done():
+			return Hop{TTL: p.ttl, Reply: ReplyNone, cancelled: true}
+		case <-time.After(a.follow):
+		}
+	}
 	return h
 }
 
+// fakeCapture maps a local port to its reset's TTL (and SYN-ACK's, in
+// synAcks).
 type fakeCapture map[uint16]int
 
-func (c fakeCapture) stop() map[uint16]int { return c }
+func (c fakeCapture) stop() map[uint16]captured {
+	out := map[uint16]captured{}
+	for port, ttl := range c {
+		out[port] = captured{rst: ttl}
+	}
+	return out
+}
+
+// synAckCapture maps a local port to what came for it.
+type synAckCapture map[uint16]captured
+
+func (c synAckCapture) stop() map[uint16]captured { return c }
 
 func newFakeTracer(cfg TraceConfig, n *fakeNet, capt resetCapture, note string) *Tracer {
 	t := NewTracer(cfg)
@@ -192,11 +216,11 @@ var dst = netip.MustParseAddrPort("10.0.3.10:9090")
 // trace ends long before the 5 s timeout although TTLs 4..30 were sent.
 func TestTracerStopsWhenDecided(t *testing.T) {
 	n := &fakeNet{answers: map[int]fakeAnswer{
-		1: {time.Millisecond, te(0, "10.0.1.1")},
-		2: {2 * time.Millisecond, te(0, "10.0.2.2")},
+		1: {time.Millisecond, te(0, "10.0.1.1"), 0},
+		2: {2 * time.Millisecond, te(0, "10.0.2.2"), 0},
 	}}
 	for ttl := 3; ttl <= 30; ttl++ {
-		n.answers[ttl] = fakeAnswer{3 * time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}}
+		n.answers[ttl] = fakeAnswer{3 * time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}, 0}
 	}
 	tr := newFakeTracer(TraceConfig{Timeout: 5 * time.Second}, n, nil, ResetNoteNoCap).Run(context.Background(), dst)
 	if tr.Duration > 2*time.Second {
@@ -213,31 +237,72 @@ func TestTracerStopsWhenDecided(t *testing.T) {
 	}
 }
 
-// TestTracerWaitsForLowerTTLs: TTL 2 is silent, so a terminal reply at TTL
-// 3 cannot end the trace before TTL 2's deadline.
-func TestTracerWaitsForLowerTTLs(t *testing.T) {
+// TestTracerSilentLowerTTL: TTL 2 is silent (a router that sends no time
+// exceeded, or rate-limits it), so once TTL 3 got its terminal reply the
+// trace waits only silentHopWait for TTL 2, not its minute-long timeout,
+// and reports it silent.
+func TestTracerSilentLowerTTL(t *testing.T) {
 	n := &fakeNet{answers: map[int]fakeAnswer{
-		1: {time.Millisecond, te(0, "10.0.1.1")},
-		3: {time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}},
-		4: {time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}},
+		1: {time.Millisecond, te(0, "10.0.1.1"), 0},
+		3: {time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}, 0},
+		4: {time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10")}, 0},
 	}}
-	timeout := 150 * time.Millisecond
-	tr := newFakeTracer(TraceConfig{MaxHops: 4, Timeout: timeout}, n, nil, "").Run(context.Background(), dst)
-	if tr.Duration < timeout {
-		t.Errorf("trace took %v, less than the silent TTL's timeout %v", tr.Duration, timeout)
+	tr := newFakeTracer(TraceConfig{MaxHops: 4, Timeout: time.Minute}, n, nil, "").Run(context.Background(), dst)
+	if tr.Duration >= time.Minute {
+		t.Errorf("trace took %v: it waited the silent TTL's whole timeout", tr.Duration)
 	}
 	want := []Hop{te(1, "10.0.1.1"), silent(2), {TTL: 3, Reply: ReplySynAck, Address: addr("10.0.3.10")}}
 	if diff := cmp.Diff(want, tr.Hops, hopOpts); diff != "" {
 		t.Errorf("hops (-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{2}, tr.Summary.SilentHops); diff != "" {
+		t.Errorf("silent hops (-want +got)\n%s", diff)
+	}
+}
+
+// TestTracerWaitsForTheCheckAfterSynAck: the terminal TTL's SYN-ACK comes
+// early and its check of what follows takes longer than silentHopWait; a
+// higher TTL's ends sooner. The terminal TTL is not taken for silent: the
+// trace waits for its check and keeps its outcome.
+func TestTracerWaitsForTheCheckAfterSynAck(t *testing.T) {
+	synAck := func(after string) Hop {
+		return Hop{Reply: ReplySynAck, Address: addr("10.0.3.10"), RTTMS: new(float64), AfterHandshake: after}
+	}
+	n := &fakeNet{answers: map[int]fakeAnswer{
+		1: {time.Millisecond, te(0, "10.0.1.1"), 0},
+		2: {time.Millisecond, synAck(AfterHandshakeSilent), 3 * SilentHopFloor},
+		3: {time.Millisecond, synAck(AfterHandshakeAcked), time.Millisecond},
+	}}
+	tr := newFakeTracer(TraceConfig{MaxHops: 3, Timeout: time.Minute}, n, nil, "").Run(context.Background(), dst)
+	term := tr.Summary.Terminal
+	if term == nil || term.TTL != 2 || term.AfterHandshake != AfterHandshakeSilent || len(tr.Summary.SilentHops) != 0 {
+		t.Errorf("terminal %+v, silent hops %v; want TTL 2, silent after the handshake", term, tr.Summary.SilentHops)
+	}
+}
+
+func TestSilentHopWait(t *testing.T) {
+	rtt := func(ms float64) Hop { return Hop{RTTMS: &ms} }
+	tests := []struct {
+		hop  Hop
+		want time.Duration
+	}{
+		{Hop{}, SilentHopFloor},
+		{rtt(0.2), SilentHopFloor},
+		{rtt(40), 160 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := silentHopWait(tt.hop); got != tt.want {
+			t.Errorf("silentHopWait(%+v) = %v, want %v", tt.hop, got, tt.want)
+		}
 	}
 }
 
 func TestTracerReset(t *testing.T) {
 	rst := Hop{Reply: ReplyRST, Address: addr("10.0.3.10")}
 	n := &fakeNet{answers: map[int]fakeAnswer{
-		1: {time.Millisecond, te(0, "10.0.1.1")},
-		2: {time.Millisecond, te(0, "10.0.2.2")},
-		3: {time.Millisecond, rst},
+		1: {time.Millisecond, te(0, "10.0.1.1"), 0},
+		2: {time.Millisecond, te(0, "10.0.2.2"), 0},
+		3: {time.Millisecond, rst, 0},
 	}}
 	tests := []struct {
 		name     string
@@ -267,7 +332,7 @@ func TestTracerReset(t *testing.T) {
 }
 
 func TestTracerInterrupted(t *testing.T) {
-	n := &fakeNet{answers: map[int]fakeAnswer{1: {time.Millisecond, te(0, "10.0.1.1")}}}
+	n := &fakeNet{answers: map[int]fakeAnswer{1: {time.Millisecond, te(0, "10.0.1.1"), 0}}}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	tr := newFakeTracer(TraceConfig{MaxHops: 5, Timeout: time.Minute}, n, nil, "").Run(ctx, dst)
@@ -304,8 +369,12 @@ func TestParseRST(t *testing.T) {
 		t.Errorf("parseRST4 = %+v, %v; want %+v", got, ok, want)
 	}
 	tcp[13] = 0x12 // SYN-ACK
+	if got, ok := parseRST4(pkt); !ok || !got.synAck || got.ttl != 63 {
+		t.Errorf("parseRST4 of a SYN-ACK = %+v, %v", got, ok)
+	}
+	tcp[13] = 0x10 // a bare ACK
 	if _, ok := parseRST4(pkt); ok {
-		t.Error("parseRST4 accepted a SYN-ACK")
+		t.Error("parseRST4 accepted a bare ACK")
 	}
 	tcp[13] = tcpFlagRST
 	src6 := netip.MustParseAddr("fd00::10")
@@ -327,4 +396,48 @@ func FuzzParseRST4(f *testing.F) {
 			t.Errorf("bad segment %+v", seg)
 		}
 	})
+}
+
+func TestSummarizeSilentHops(t *testing.T) {
+	synack := Hop{TTL: 4, Reply: ReplySynAck, Address: addr("10.0.3.10")}
+	tests := []struct {
+		name string
+		in   []Hop
+		want []int
+	}{
+		{"none silent", []Hop{te(1, "10.0.1.1"), synack}, nil},
+		{"hops 2-3 before the room", []Hop{te(1, "10.0.1.1"), silent(2), silent(3), synack}, []int{2, 3}},
+		{"first hop rate-limited", []Hop{silent(1), te(2, "10.0.2.2"), silent(3), silent(4)}, []int{1}},
+		{"silence after the last answer is the drop", []Hop{te(1, "10.0.1.1"), silent(2), silent(3)}, nil},
+		{"all silent", []Hop{silent(1), silent(2)}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, s := Summarize(tt.in)
+			if diff := cmp.Diff(tt.want, s.SilentHops); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestTracerSynAckTTL: in raw mode the terminal SYN-ACK's IP TTL is read,
+// and a reset right after it counts as the terminal reset.
+func TestTracerSynAckTTL(t *testing.T) {
+	n := &fakeNet{answers: map[int]fakeAnswer{
+		1: {time.Millisecond, te(0, "10.0.1.1"), 0},
+		2: {time.Millisecond, Hop{Reply: ReplySynAck, Address: addr("10.0.3.10"), AfterHandshake: AfterHandshakeReset}, 0},
+	}}
+	capt := synAckCapture{40002: {rst: 63, synAck: 64}}
+	tr := newFakeTracer(TraceConfig{MaxHops: 2, Timeout: time.Second}, n, capt, "").Run(context.Background(), dst)
+	if diff := cmp.Diff(&ResetEvidence{64, 64, 1}, tr.SynAck); diff != "" || tr.SynAckNote != "" {
+		t.Errorf("syn-ack (-want +got)\n%s note %q", diff, tr.SynAckNote)
+	}
+	if diff := cmp.Diff(&ResetEvidence{63, 64, 2}, tr.Reset); diff != "" {
+		t.Errorf("reset (-want +got)\n%s", diff)
+	}
+	tr = newFakeTracer(TraceConfig{MaxHops: 2, Timeout: time.Second}, n, nil, ResetNoteNoCap).Run(context.Background(), dst)
+	if tr.SynAck != nil || tr.SynAckNote != SynAckNoteNoCap {
+		t.Errorf("without a capture: %+v, %q", tr.SynAck, tr.SynAckNote)
+	}
 }

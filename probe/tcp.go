@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
-	"strconv"
 	"time"
 
 	"github.com/roompath/roompath/netpath"
@@ -40,6 +39,10 @@ type TCPConfig struct {
 	// Target is what Run probes; a Sweep probes its own targets and
 	// ignores it.
 	Target TCPTarget
+	// NoRaw keeps the probe from opening a raw socket even with
+	// CAP_NET_RAW: a handshake found to come from a middlebox is then not
+	// located by IP TTL (detail.handshake_check stays post_handshake).
+	NoRaw bool
 }
 
 // MaxTCPAttempts bounds TCPConfig.Attempts.
@@ -92,7 +95,48 @@ type TCPDetail struct {
 	Intermittent bool `json:"intermittent,omitempty"`
 	// Undistinguished lists what this platform could not tell apart.
 	Undistinguished []string `json:"undistinguished,omitempty"`
+	// HandshakeCheck says how the probe judged who completed the
+	// handshake, when one did (empty otherwise): HandshakeCheckPost,
+	// HandshakeCheckRawTTL or HandshakeCheckResetOnly.
+	HandshakeCheck string `json:"handshake_check,omitempty"`
+	// AfterHandshake is what followed the last completed handshake
+	// (netpath.AfterHandshake*: acked, reset, silent, unconfirmed); empty
+	// when none completed or the platform could not tell.
+	AfterHandshake string `json:"after_handshake,omitempty"`
+	// AfterHandshakeMS is how long the probe watched the socket after that
+	// handshake.
+	AfterHandshakeMS *float64 `json:"after_handshake_ms,omitempty"`
+	// ZeroWindow is true when the far end still offered no receive window
+	// when the watch ended: a SYN proxy offers none until the room behind
+	// it answers.
+	ZeroWindow bool `json:"zero_window,omitempty"`
+	// SynAck is the IP TTL evidence of the SYN-ACK (raw_ttl only): the
+	// hop distance of whatever completed the handshake.
+	SynAck *netpath.ResetEvidence `json:"syn_ack,omitempty"`
+	// Reset is the IP TTL evidence of the reset that followed the
+	// handshake (raw_ttl only).
+	Reset *netpath.ResetEvidence `json:"reset,omitempty"`
+	// HandshakeNote says what the handshake check could not tell; empty
+	// when it has nothing to add.
+	HandshakeNote string `json:"handshake_note,omitempty"`
 }
+
+// How a TCP probe judged who completed a handshake
+// (TCPDetail.HandshakeCheck).
+const (
+	// HandshakeCheckPost: what followed the SYN-ACK on the probe's own
+	// socket, unprivileged: it sent a FIN (no data reaches the room's
+	// application, which sees the end of stream it would see anyway) and
+	// watched for the far end's acknowledgement (TCP_INFO) or a reset.
+	HandshakeCheckPost = "post_handshake"
+	// HandshakeCheckRawTTL: that, and, when it found a middlebox, one more
+	// connect whose SYN-ACK and reset were read with a raw socket
+	// (CAP_NET_RAW) to place their senders by IP TTL.
+	HandshakeCheckRawTTL = "raw_ttl"
+	// HandshakeCheckResetOnly: platforms without TCP_INFO: only a reset
+	// right after the handshake is seen, not a far end that stays silent.
+	HandshakeCheckResetOnly = "reset_only"
+)
 
 // TCP connects to a target and classifies the outcome.
 type TCP struct {
@@ -101,6 +145,17 @@ type TCP struct {
 	dial func(ctx context.Context, dst netip.AddrPort, timeout time.Duration) attempt
 	// route looks up the local route after a synchronous failure.
 	route func(netip.Addr) (netpath.Route, error)
+	// locate connects once more with a raw capture open, after a
+	// middlebox was found (wantReset: wait for the reset too).
+	locate func(ctx context.Context, dst netip.AddrPort, timeout time.Duration, wantReset bool) located
+}
+
+// located is what the raw capture of one more connect read: the IP TTL
+// evidence of its SYN-ACK and of the reset after it, or a note saying why
+// there is none.
+type located struct {
+	synAck, reset *netpath.ResetEvidence
+	note          string
 }
 
 // attempt is what one connect produced.
@@ -114,6 +169,15 @@ type attempt struct {
 	syncErr bool
 	// err is set when the attempt could not be made (e.g. out of fds).
 	err error
+	// after is what followed a completed handshake
+	// (netpath.AfterHandshake*); empty when none completed or the
+	// platform cannot tell. checked says whether it was looked at.
+	after   string
+	checked bool
+	// waited is how long the probe watched the socket after the
+	// handshake; zeroWindow whether the far end still offered no window.
+	waited     time.Duration
+	zeroWindow bool
 }
 
 // NewTCP returns a TCP connect probe.
@@ -133,7 +197,7 @@ func NewTCP(cfg TCPConfig) (*TCP, error) {
 	if cfg.Expect == "" {
 		cfg.Expect = ExpectOpen
 	}
-	return &TCP{cfg: cfg, dial: dialTCP, route: netpath.LookupRoute}, nil
+	return &TCP{cfg: cfg, dial: dialTCP, route: netpath.LookupRoute, locate: locateHandshake}, nil
 }
 
 // Run probes the configured target and emits its one result (seq 0):
@@ -155,6 +219,9 @@ func (p *TCP) probe(ctx context.Context, t TCPTarget) report.Result {
 		a := p.dial(ctx, dst, p.cfg.Timeout)
 		if a.syncErr {
 			p.refineLocal(&a, dst.Addr(), det)
+		}
+		if a.out.reason == vocab.ReasonHandshakeByMiddlebox && det.HandshakeCheck != HandshakeCheckRawTTL {
+			p.locateAnswerer(ctx, dst, &a, det)
 		}
 		atts = append(atts, a)
 	}
@@ -184,6 +251,29 @@ func (p *TCP) summarise(res *report.Result, det *TCPDetail, atts []attempt) {
 		res.SetFailure(vocab.FailureInterrupted, vocab.OpConnect)
 		return
 	}
+	final, rtts := foldAttempts(res, det, atts)
+	if final.err != nil {
+		res.Status, res.Observed = report.StatusError, vocab.TCPNotRun
+		res.Failure, res.Operation = report.Str(Classify(final.err)), report.Str(vocab.OpConnect)
+		return
+	}
+	fillHandshake(det, final)
+	res.Observed, res.Reason = final.out.observed, final.out.reason
+	if final.icmp != nil {
+		res.ReportedBy = final.icmp.From
+	} else if (final.out.observed == vocab.TCPOpen || final.out.observed == vocab.TCPClosed) && final.out.reason != vocab.ReasonHandshakeByMiddlebox {
+		res.ReportedBy = det.Address // a middlebox answered in its name: who is not known
+	}
+	if final.out.failure != "" {
+		res.Failure, res.Operation = report.Str(final.out.failure), report.Str(vocab.OpConnect)
+	}
+	res.RTT, res.RTTMS = rttStats(rtts)
+	res.Status = p.status(final, det.Intermittent)
+}
+
+// foldAttempts records every attempt in res and det and picks the one the
+// result reports: the last, or an open one.
+func foldAttempts(res *report.Result, det *TCPDetail, atts []attempt) (attempt, []float64) {
 	final := atts[len(atts)-1]
 	var rtts []float64
 	for i, a := range atts {
@@ -210,28 +300,23 @@ func (p *TCP) summarise(res *report.Result, det *TCPDetail, atts []attempt) {
 		}
 		res.Attempts = append(res.Attempts, ra)
 	}
-	if final.err != nil {
-		res.Status, res.Observed = report.StatusError, vocab.TCPNotRun
-		res.Failure, res.Operation = report.Str(Classify(final.err)), report.Str(vocab.OpConnect)
-		return
-	}
-	res.Observed, res.Reason = final.out.observed, final.out.reason
-	if final.icmp != nil {
-		res.ReportedBy = final.icmp.From
-	} else if final.out.observed == vocab.TCPOpen || final.out.observed == vocab.TCPClosed {
-		res.ReportedBy = det.Address
-	}
-	if final.out.failure != "" {
-		res.Failure, res.Operation = report.Str(final.out.failure), report.Str(vocab.OpConnect)
-	}
-	res.RTT, res.RTTMS = rttStats(rtts)
-	res.Status = p.status(final.out.observed, det.Intermittent)
+	return final, rtts
 }
 
-func (p *TCP) status(observed vocab.Observed, intermittent bool) report.Status {
+// status is the result's status: a middlebox's handshake never passes (a
+// warning for a must-not-reach check, whose room may still be cut off),
+// nor does an open port whose far end was not waited for long enough.
+func (p *TCP) status(final attempt, intermittent bool) report.Status {
+	observed, unconfirmed := final.out.observed, final.after == netpath.AfterHandshakeUnconfirmed
 	open := observed == vocab.TCPOpen
 	switch {
-	case p.cfg.Expect == ExpectAnswer && (open || observed == vocab.TCPClosed):
+	case observed == vocab.TCPNotRun:
+		return report.StatusError
+	case final.out.reason == vocab.ReasonHandshakeByMiddlebox && p.cfg.Expect == ExpectBlocked:
+		return report.StatusWarn
+	case final.out.reason == vocab.ReasonHandshakeByMiddlebox:
+		return report.StatusFail
+	case p.cfg.Expect == ExpectAnswer && (open || observed == vocab.TCPClosed) && !unconfirmed:
 		return report.StatusPass
 	case p.cfg.Expect == ExpectAnswer:
 		return report.StatusWarn
@@ -239,7 +324,7 @@ func (p *TCP) status(observed vocab.Observed, intermittent bool) report.Status {
 		return report.StatusFail
 	case p.cfg.Expect == ExpectBlocked:
 		return report.StatusPass
-	case open && intermittent:
+	case open && (intermittent || unconfirmed):
 		return report.StatusWarn
 	case open:
 		return report.StatusPass
@@ -270,85 +355,3 @@ func rttStats(ms []float64) (*report.RTTStats, *float64) {
 }
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
-
-func portName(p uint16) string {
-	switch p {
-	case 9090:
-		return "9090 (Zoom Rooms controller pairing)"
-	case 443:
-		return "443 (HTTPS)"
-	case 8801, 8802:
-		return strconv.Itoa(int(p)) + " (Zoom media over TCP)"
-	case 8888:
-		return "8888 (direct share)"
-	case 2244:
-		return "2244 (Zoom Rooms control API)"
-	}
-	return strconv.Itoa(int(p))
-}
-
-// tcpHint says, in one or two sentences, what a failed result means and
-// what to do about it.
-func tcpHint(res report.Result, det *TCPDetail, timeout time.Duration) string {
-	if res.Status == report.StatusPass && res.Expect != ExpectBlocked {
-		return ""
-	}
-	if res.Expect == ExpectBlocked && res.Status == report.StatusPass {
-		return ""
-	}
-	addr, port, by := det.Address, portName(det.Port), res.ReportedBy
-	switch res.Reason {
-	case vocab.ReasonSynAck:
-		if res.Expect == ExpectBlocked {
-			return fmt.Sprintf("%s accepts TCP %s from here although it must not: the segmentation (ACL, firewall, Wi-Fi policy) between this network and %s is missing.", addr, port, addr)
-		}
-		if det.Intermittent {
-			return fmt.Sprintf("%s accepted TCP %s only on some attempts: look for packet loss, a flapping path, or a host or firewall rate-limiting new connections.", addr, port)
-		}
-	case vocab.ReasonNoResponse:
-		return fmt.Sprintf("Nothing answered the SYN to %s TCP %s within %s: a firewall or ACL on the path drops it silently. If %s answers other traffic (ping, another port), the filter is specific to this port; run pathcheck %s to find the hop where it dies.", addr, port, timeout, addr, addr)
-	case vocab.ReasonConnRefused:
-		why := "nothing listens on " + port
-		if det.Port == 9090 {
-			why = "nothing listens on 9090: the Zoom Rooms app is not running or not ready"
-		}
-		return fmt.Sprintf("%s answered with a TCP reset: the host is up but %s; or a firewall that rejects with a forged reset stands in between (pathcheck names the hop that sent it).", addr, why)
-	case vocab.ReasonAdminProhibited:
-		return fmt.Sprintf("%s rejected TCP %s to %s with %s (administratively prohibited): an ACL or firewall on %s refuses this traffic; ask for a permit from this subnet to %s TCP %d on that device.", by, port, addr, det.ICMP, by, addr, det.Port)
-	case vocab.ReasonPortUnreach:
-		return fmt.Sprintf("%s answered ICMP port unreachable for TCP %s: a firewall rule that rejects (such as iptables REJECT) refuses this port on %s or on the path.", by, port, by)
-	case vocab.ReasonHostUnreach:
-		if det.NeighborFailed {
-			return fmt.Sprintf("%s is on this host's own subnet but did not answer ARP/ND: the room is off or unplugged, has another address or VLAN, or Wi-Fi client isolation (no hairpinning on the AP) keeps this client from wired hosts.", addr)
-		}
-		return fmt.Sprintf("%s reports host unreachable: it has a route toward %s but the host does not answer ARP/ND there; the room is off, unplugged, on another VLAN, or has another address.", dash(by), addr)
-	case vocab.ReasonNetUnreach:
-		return fmt.Sprintf("%s reports network unreachable: it has no route to %s's subnet; add the route (or fix the redistribution) on %s or upstream.", dash(by), addr, dash(by))
-	case vocab.ReasonTTLExceeded:
-		return fmt.Sprintf("The SYN to %s expired in transit (reported by %s): a routing loop between routers on the path.", addr, dash(by))
-	case vocab.ReasonParameterProblem:
-		return fmt.Sprintf("%s answered the SYN to %s with an ICMP parameter problem: a device on the path could not parse the packet (odd IP options, a broken middlebox).", dash(by), addr)
-	case vocab.ReasonNoRoute:
-		return fmt.Sprintf("This host's routing table has no usable route to %s (route type %s): fix the local route, the VPN's split-tunnel list, or the interface addressing before testing further.", addr, det.RouteType)
-	case vocab.ReasonLocalPolicy:
-		return fmt.Sprintf("A firewall on this host refused to send to %s TCP %s: check the local firewall (nftables/iptables, endpoint-security software).", addr, port)
-	}
-	if res.Status == report.StatusError {
-		return "The probe could not be run: " + dash(derefStr(res.Failure)) + "."
-	}
-	return ""
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "a router"
-	}
-	return s
-}
-
-func derefStr[T ~string](s *T) string {
-	if s == nil {
-		return ""
-	}
-	return string(*s)
-}

@@ -7,15 +7,6 @@ import (
 	"github.com/roompath/roompath/probe/vocab"
 )
 
-// TCP observed states (DESIGN.md).
-const ()
-
-// TCP reasons (DESIGN.md), plus ttl_exceeded for a routing loop.
-const (
-// vocab.ReasonParameterProblem is an ICMP parameter problem (IPv4 type 12,
-// ICMPv6 type 4): a device on the path could not parse the SYN.
-)
-
 // ICMP describes an ICMP or ICMPv6 error read from a socket's error queue.
 type ICMP struct {
 	V6   bool   `json:"v6"`
@@ -83,9 +74,12 @@ func reasonOutcome(reason vocab.Reason) outcome {
 	return outcome{vocab.TCPUnreachable, reason, vocab.Unknown(string(reason))}
 }
 
-// classifyErrnoFailure maps the failure string of a connect error that came
-// without an ICMP message to a reason. routeProblem is true when the local
-// table has no usable route (checked by the caller).
+// classifyConnectFailure maps the failure string of a connect error that
+// came without an ICMP message to a reason. routeProblem is true when the
+// local table has no usable route (checked by the caller). Every failure
+// gets a reason: a reset during connect means the handshake completed and
+// a reset followed at once (handshake_by_middlebox, closed); what says
+// nothing about the network (an unmapped errno, a local abort) is not_run.
 func classifyConnectFailure(failure vocab.Failure, routeProblem bool) outcome {
 	if routeProblem {
 		return reasonOutcome(vocab.ReasonNoRoute)
@@ -93,14 +87,38 @@ func classifyConnectFailure(failure vocab.Failure, routeProblem bool) outcome {
 	switch failure {
 	case vocab.FailureConnectionRefused:
 		return reasonOutcome(vocab.ReasonConnRefused)
+	case vocab.FailureConnectionReset:
+		return middleboxOutcome(netpath.AfterHandshakeReset)
 	case vocab.FailureTimeout:
 		return reasonOutcome(vocab.ReasonNoResponse)
 	case vocab.FailureHostUnreachable:
 		return reasonOutcome(vocab.ReasonHostUnreach)
 	case vocab.FailureNetworkUnreachable:
 		return reasonOutcome(vocab.ReasonNetUnreach)
+	case vocab.FailureNetworkDown:
+		return outcome{vocab.TCPNoRoute, vocab.ReasonNoRoute, failure}
 	case vocab.FailurePermissionDenied:
 		return reasonOutcome(vocab.ReasonLocalPolicy)
 	}
-	return outcome{vocab.TCPUnreachable, "", failure}
+	return outcome{vocab.TCPNotRun, "", failure}
+}
+
+// middleboxOutcome is the outcome of a handshake that something short of
+// the room completed: closed when a reset followed it (the room refuses
+// behind it), filtered when nothing acknowledged anything after it.
+func middleboxOutcome(after string) outcome {
+	if after == netpath.AfterHandshakeReset {
+		return outcome{vocab.TCPClosed, vocab.ReasonHandshakeByMiddlebox, vocab.FailureConnectionReset}
+	}
+	return outcome{vocab.TCPFiltered, vocab.ReasonHandshakeByMiddlebox, vocab.FailureTimeout}
+}
+
+// judgeAfter classifies an attempt whose handshake completed by what
+// followed it: acked (or unconfirmed) stays open, reset and silent are a
+// middlebox's handshake.
+func judgeAfter(a *attempt) {
+	switch a.after {
+	case netpath.AfterHandshakeReset, netpath.AfterHandshakeSilent:
+		a.out = middleboxOutcome(a.after)
+	}
 }

@@ -21,6 +21,10 @@ import (
 // (IP_RECVERR), unprivileged.
 const tcpMode = "recverr"
 
+// handshakeCheckMode is how a completed handshake is checked here: by what
+// follows it on the socket (TCP_INFO).
+const handshakeCheckMode = HandshakeCheckPost
+
 // tcpUndistinguished is empty on Linux: every outcome is told apart.
 var tcpUndistinguished []string
 
@@ -82,7 +86,7 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	err := unix.Connect(fd, sa)
 	switch {
 	case err == nil:
-		return attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: time.Since(t0)}
+		return afterHandshake(ctx, f, rc, time.Since(t0), deadline)
 	case !errors.Is(err, unix.EINPROGRESS):
 		return syncFailure(rc, err, time.Since(t0))
 	}
@@ -94,7 +98,7 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	case c.TimedOut:
 		return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
 	case c.Connected:
-		return attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: rtt}
+		return afterHandshake(ctx, f, rc, rtt, deadline)
 	case c.Errno == 0:
 		// An ICMP error queued while connect() held the socket: the kernel
 		// kept retrying, but the message is the answer.
@@ -121,9 +125,27 @@ func asyncFailure(rc syscall.RawConn, errno unix.Errno, rtt time.Duration, queue
 		f = vocab.Unknown(errno.Error())
 	}
 	a := attempt{out: classifyConnectFailure(f, false)}
-	if a.out.reason == vocab.ReasonConnRefused {
+	switch a.out.reason {
+	case vocab.ReasonConnRefused:
 		a.rtt = rtt
+	case vocab.ReasonHandshakeByMiddlebox:
+		// Established, then reset before the probe looked.
+		a.rtt, a.after, a.checked = rtt, netpath.AfterHandshakeReset, true
 	}
+	return a
+}
+
+// afterHandshake checks what follows a completed handshake (see
+// sockerr.AfterConnect): the far end acknowledging this side's FIN keeps
+// the port open; a reset or silence shows a middlebox's handshake.
+func afterHandshake(ctx context.Context, f *os.File, rc syscall.RawConn, rtt time.Duration, deadline time.Time) attempt {
+	after := sockerr.AfterConnect(ctx, f, rc, sockerr.HandshakeAckWait(rtt), deadline)
+	if after.Canceled {
+		return attempt{err: ctx.Err()}
+	}
+	a := attempt{out: reasonOutcome(vocab.ReasonSynAck), rtt: rtt, after: after.Outcome, checked: true,
+		waited: after.Waited, zeroWindow: after.ZeroWindow}
+	judgeAfter(&a)
 	return a
 }
 

@@ -116,6 +116,9 @@ func (e evidence) explain(layer vocab.Layer, failed []report.Result) (string, []
 
 // explainOne words the first failing layer of one address.
 func (e evidence) explainOne(layer vocab.Layer, failed []report.Result) (string, []string) {
+	if f, ok := middlebox(failed); ok {
+		return e.middleboxStory(f)
+	}
 	f := failed[0]
 	switch layer {
 	case vocab.LayerCloud:

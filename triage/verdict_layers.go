@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/probe/status"
 	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
@@ -125,6 +126,10 @@ func dnsStory(res string, observed vocab.Observed, names string) (string, []stri
 		return fmt.Sprintf("Resolver %s says %s does not exist (NXDOMAIN).", res, names), append(policy, "If every resolver says NXDOMAIN, the name itself is down: check www.zoomstatus.com.")
 	case vocab.DNSMismatch:
 		return fmt.Sprintf("Resolver %s answers %s with addresses no reference resolver gives: a rewriting or split-horizon resolver.", res, names), policy
+	case vocab.DNSHijacked:
+		return fmt.Sprintf("Resolver %s answers %s with the address it gives names that do not exist: captive-portal DNS, a walled garden or NXDOMAIN rewriting; the real answer cannot be known through it.", res, names),
+			[]string{"Sign the room and controller in to the portal or exempt them from it (MAC bypass), or turn the DNS redirection off for the room VLAN.",
+				"Hand out a resolver that answers the Zoom names truthfully (DHCP option 6)."}
 	case vocab.DNSTimeout:
 		return fmt.Sprintf("Resolver %s does not answer queries for %s.", res, names),
 			[]string{"Check that UDP and TCP 53 to " + res + " are allowed from this network and that the resolver is up.", "Give the controller network a resolver it can reach (DHCP option 6)."}
@@ -161,9 +166,11 @@ func (e evidence) proxy(f report.Result) (string, []string) {
 }
 
 func (e evidence) tls(f report.Result) (string, []string) {
-	if f.Observed == vocab.TLSIntercepted {
+	d := tlsDetail(f)
+	switch {
+	case f.Observed == vocab.TLSIntercepted:
 		who := ""
-		if d := tlsDetail(f); d != nil {
+		if d != nil {
 			who = d.Issuer
 			if d.Vendor != nil && *d.Vendor != "" {
 				who += " (" + *d.Vendor + ")"
@@ -171,9 +178,50 @@ func (e evidence) tls(f report.Result) (string, []string) {
 		}
 		return fmt.Sprintf("TLS to %s is intercepted: the certificate is issued by %s, not by the roots Zoom chains to.", f.Target, dashIfEmpty(who)),
 			[]string{"Add the Zoom domains to the TLS-inspection bypass list; Zoom clients pin their certificate roots."}
+	case f.Observed == vocab.TLSBlocked:
+		return e.tlsBlocked(f, d)
 	}
 	return fmt.Sprintf("The TLS handshake with %s fails (%s).", f.Target, dashIfEmpty(deref(f.Failure))),
-		[]string{"Check for a TLS-inspecting proxy or a firewall that resets TLS to the Zoom domains."}
+		[]string{"Check the certificate the server presents (expiry, name, chain) and the clock of this host."}
+}
+
+// tlsBlocked words a handshake that was stopped, with the control that
+// proved why: a small MSS that completes (an MTU black hole), another name
+// to the same address that completes (an SNI filter), or neither.
+func (e evidence) tlsBlocked(f report.Result, d *proxyprobe.TLSDetail) (string, []string) {
+	switch f.Reason {
+	case vocab.ReasonMTUBlackHole:
+		size := ""
+		if d != nil && d.MTUProbe != nil && d.MTUProbe.PacketBytes > 0 {
+			size = fmt.Sprintf(" in packets of %d bytes (MSS %d)", d.MTUProbe.PacketBytes, d.MTUProbe.MSSTried)
+		}
+		return fmt.Sprintf("TLS to %s stalls after the TCP handshake but completes%s: an MTU black hole, a link with a smaller MTU whose ICMP fragmentation-needed messages are filtered%s.", f.Target, size, e.pathMTUText()),
+			[]string{"Permit ICMP type 3 code 4 (ICMPv6 type 2, packet too big) through the firewalls on the path, or clamp the TCP MSS on the router in front of the small link.",
+				"Check the MTU of tunnels and VPNs on the path (GRE, IPsec, PPPoE)."}
+	case vocab.ReasonSNIFiltered:
+		ctl := "another name"
+		if d != nil && d.Control != nil && d.Control.Name != "" {
+			ctl = d.Control.Name
+		}
+		return fmt.Sprintf("TLS to %s is stopped right after the ClientHello, while a handshake naming %s to the same address and port completes: a filter blocks the Zoom name (SNI filtering by a URL-category or application policy).", f.Target, ctl),
+			[]string{"Allow the Zoom domains in the web filter's URL categories or application rules."}
+	}
+	how := "resets"
+	if f.Reason == vocab.ReasonHandshakeTimeout {
+		how = "drops"
+	}
+	return fmt.Sprintf("A device %s the TLS handshake with %s after the TCP connection opened (%s), whatever the name; no control handshake completed.", how, f.Target, dashIfEmpty(deref(f.Failure))),
+		[]string{"Find the firewall or IPS that stops TLS to the Zoom addresses and permit TCP 443, 8801 and 8802 to the Zoom ranges."}
+}
+
+// pathMTUText names what the path check measured of the path MTU.
+func (e evidence) pathMTUText() string {
+	for _, r := range e.all {
+		if d := pathDetail(r); d != nil && d.MTU.BlackHole != nil {
+			return fmt.Sprintf(" (toward the room too, %d-byte datagrams vanish while %d-byte ones arrive)", d.MTU.BlackHole.Lost, d.MTU.BlackHole.Reached)
+		}
+	}
+	return ""
 }
 
 func appendUnique(s []string, v string) []string {

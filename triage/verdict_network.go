@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/roompath/roompath/probe/pathprobe"
 	"github.com/roompath/roompath/probe/vocab"
@@ -62,24 +63,57 @@ func (e evidence) pathStory(p report.Result, d *pathprobe.Detail) (string, []str
 		return fmt.Sprintf("TCP %d to %s did not arrive within %d hops: a routing loop or a very long path.", e.port, e.room, d.MaxHops),
 			[]string{"Look for a routing loop between the last hops of the trace (pathcheck shows them)."}
 	}
-	return e.dropStory(d), dropSteps(e)
+	return e.dropStory(d)
 }
 
-// dropStory words a silent drop, citing the last hop that answered and
-// any other port the room answers.
-func (e evidence) dropStory(d *pathprobe.Detail) string {
+// dropStory words a silent drop, citing the last hop that answered, any
+// other port the room answers, and what the path check could place: a
+// gateway answering ARP for the room, a drop right before the room (its
+// last router or its own firewall) or one before its last router.
+func (e evidence) dropStory(d *pathprobe.Detail) (string, []string) {
+	if msg, steps, ok := e.proxyARPStory(d); ok {
+		return msg, steps
+	}
 	why := "a firewall or ACL beyond it drops it"
 	if other := e.answersOther(); other != "" {
 		why = other + ", so an ACL between this network and the room VLAN drops " + fmt.Sprint(e.port)
 	}
 	if d.LastHop == nil || *d.LastHop == "" {
-		return fmt.Sprintf("TCP %d to %s is silently dropped before the first hop answers: %s.", e.port, e.room, why)
+		return fmt.Sprintf("TCP %d to %s is silently dropped before the first hop answers: %s.", e.port, e.room, why), dropSteps(e)
 	}
-	hop := ""
-	if d.LastHopTTL != nil {
-		hop = fmt.Sprintf(" (hop %d)", *d.LastHopTTL)
+	last := *d.LastHop + hopOf(d.LastHopTTL)
+	switch {
+	case d.LastHopIsRoomGateway != nil && *d.LastHopIsRoomGateway && d.Control != nil:
+		return fmt.Sprintf("TCP %d to %s is silently dropped after %s, the room's last router, while the room answers TCP %d right behind it: either an ACL on %s toward the room or a firewall on the room itself drops %d; from here the two look alike (both drop the SYN beyond the last router that answers, and neither answers).",
+				e.port, e.room, last, d.Control.Port, *d.LastHop, e.port),
+			[]string{fmt.Sprintf("Check the room computer's inbound firewall rules (and any security product on it) for Zoom Rooms, TCP %d.", e.port),
+				fmt.Sprintf("Test TCP %d from the room's own VLAN or switch port: if it passes there, the ACL on %s is the cause; permit TCP %d to %s there.", e.port, *d.LastHop, e.port, e.room)}
+	case d.LastHopIsRoomGateway != nil && d.Control != nil && d.Control.NextRouter != nil:
+		next := d.Control.NextRouter.Addr() + hopOf(&d.Control.NextRouter.TTL)
+		return fmt.Sprintf("TCP %d to %s is silently dropped between %s and %s: TCP %d gets through %s to the room, so a device between them drops %d, not the room's own firewall.",
+			e.port, e.room, last, next, d.Control.Port, d.Control.NextRouter.Addr(), e.port), dropSteps(e)
 	}
-	return fmt.Sprintf("TCP %d to %s is silently dropped after %s%s; %s.", e.port, e.room, *d.LastHop, hop, why)
+	return fmt.Sprintf("TCP %d to %s is silently dropped after %s; %s.", e.port, e.room, last, why), dropSteps(e)
+}
+
+// proxyARPStory words Wi-Fi client isolation by proxy ARP: the room is on
+// this subnet, but the gateway answers for it.
+func (e evidence) proxyARPStory(d *pathprobe.Detail) (string, []string, bool) {
+	pa := d.ProxyARP
+	if pa == nil || (!pa.SameMAC && pa.Hairpin == nil) {
+		return "", nil, false
+	}
+	var ev []string
+	if pa.SameMAC {
+		ev = append(ev, fmt.Sprintf("its ARP entry holds %s, the MAC of the gateway %s", pa.RoomMAC, pa.Gateway))
+	}
+	if pa.Hairpin != nil {
+		ev = append(ev, fmt.Sprintf("a SYN with TTL %d came back as ICMP time exceeded from %s", pa.Hairpin.TTL, pa.Hairpin.Addr()))
+	}
+	return fmt.Sprintf("%s is on this subnet, but %s: the gateway answers ARP for the room with its own MAC (proxy ARP) and drops client-to-client traffic, Wi-Fi client isolation by proxy ARP; TCP %d never reaches the room.",
+			e.room, strings.Join(ev, ", and "), e.port),
+		[]string{"Allow client-to-client traffic for the controller and the room on that SSID (turn off client/peer isolation), or put the room on a wired VLAN routed from the controller network.",
+			fmt.Sprintf("If the isolation must stay, permit TCP %d from the controller to the room on the gateway's client-isolation exceptions.", e.port)}, true
 }
 
 // rejectText names the ICMP message behind a reject reason.

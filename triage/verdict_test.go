@@ -47,6 +47,38 @@ var pathCases = []struct {
 		r("path", "10.10.5.23:9090", report.StatusFail, "dropped", "no_response", "",
 			func() *pathprobe.Detail { d := routed(); d.LastHop, d.LastHopTTL = ptr("10.0.30.2"), ptr(2); return d }()),
 		r("tcp", "10.10.5.23:443", report.StatusPass, "open", "syn_ack", "10.10.5.23", port(443))}},
+	{"path dropped right before the room: last router or the room's own firewall", []report.Result{
+		r("path", "10.10.5.23:9090", report.StatusFail, "dropped", "no_response", "",
+			func() *pathprobe.Detail {
+				d := routed()
+				d.LastHop, d.LastHopTTL, d.LastHopIsRoomGateway = ptr("10.0.30.2"), ptr(2), ptr(true)
+				d.Control = &pathprobe.Control{Port: 443, ReachTTL: ptr(3)}
+				return d
+			}()),
+		r("tcp", "10.10.5.23:443", report.StatusPass, "open", "syn_ack", "10.10.5.23", port(443))}},
+	{"path dropped before the room's last router", []report.Result{
+		r("path", "10.10.5.23:9090", report.StatusFail, "dropped", "no_response", "",
+			func() *pathprobe.Detail {
+				d := routed()
+				d.LastHop, d.LastHopTTL, d.LastHopIsRoomGateway = ptr("10.0.30.1"), ptr(1), ptr(false)
+				d.Control = &pathprobe.Control{Port: 443, ReachTTL: ptr(3), NextRouter: &netpath.Hop{TTL: 2, Address: ptr("10.0.30.2")}}
+				return d
+			}())}},
+	{"wifi client isolation by proxy ARP", []report.Result{
+		r("path", "10.10.5.23:9090", report.StatusFail, "dropped", "no_response", "",
+			&pathprobe.Detail{Port: 9090, LastHop: ptr("10.10.5.1"), LastHopTTL: ptr(1), Route: netpath.Route{Interface: "wlan0", OnLink: true},
+				ProxyARP: &pathprobe.ProxyARP{RoomMAC: "02:00:00:00:00:01", Gateway: "10.10.5.1", GatewayMAC: "02:00:00:00:00:01", SameMAC: true,
+					Hairpin: &netpath.Hop{TTL: 1, Address: ptr("10.10.5.1")}}})}},
+	{"a SYN proxy answers, the room refuses behind it", []report.Result{
+		r("path", "10.10.5.23:9090", report.StatusFail, "reached", "handshake_by_middlebox", "10.0.30.1",
+			func() *pathprobe.Detail {
+				d := routed()
+				d.SynAck = &netpath.ResetEvidence{TTL: 64, InitialTTL: 64, Hop: 1}
+				return d
+			}()),
+		r("tcp", "10.10.5.23:9090", report.StatusFail, "closed", "handshake_by_middlebox", "", port(9090))}},
+	{"a SYN proxy answers, nothing behind it", []report.Result{
+		r("tcp", "10.10.5.23:9090", report.StatusFail, "filtered", "handshake_by_middlebox", "", port(9090))}},
 	{"path forged reset", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "reset_by_middlebox", "forged_reset", "10.0.30.2",
 		func() *pathprobe.Detail { d := routed(); d.ResetHop = ptr(2); return d }())}},
 	{"path loops", []report.Result{r("path", "10.10.5.23:9090", report.StatusFail, "max_hops", "ttl_exceeded", "10.0.30.9", routed())}},
@@ -94,12 +126,21 @@ func TestDecideGolden(t *testing.T) {
 		{"resolver times out", []report.Result{openRoom,
 			r("dns", "zoom.us", report.StatusFail, "timeout", "", "10.0.0.53", nil), r("dns", "zoomstatus.com", report.StatusFail, "timeout", "", "10.0.0.53", nil)}},
 		{"resolver mismatch", []report.Result{openRoom, r("dns", "zoom.us", report.StatusFail, "mismatch", "", "10.0.0.53", nil)}},
+		{"hijacking resolver", []report.Result{openRoom, r("dns", "zoom.us", report.StatusFail, "hijacked", "nxdomain_rewrite", "10.0.0.53", nil)}},
 		{"proxy denies media", []report.Result{openRoom, r("proxy", "zoom.us:8801", report.StatusFail, "proxy_denied", "connect_denied", "10.0.0.8", &proxyprobe.ProxyDetail{Status: 403})}},
 		{"proxy wants auth", []report.Result{openRoom, r("proxy", "zoom.us:443", report.StatusFail, "proxy_auth_required", "proxy_auth", "10.0.0.8", nil)}},
 		{"blocked", []report.Result{openRoom, r("proxy", "zoom.us:443", report.StatusFail, "blocked", "", "", nil)}},
 		{"captive portal", []report.Result{openRoom, r("captive", "http://connectivitycheck.gstatic.com/generate_204", report.StatusFail, "portal", "redirect", "", nil)}},
 		{"transparent proxy", []report.Result{openRoom, r("http", "http://responder.example:8080/", report.StatusFail, "modified", "head_rewritten", "", nil)}},
 		{"tls invalid", []report.Result{openRoom, {ID: "tls/zoom.us:443", Check: "tls", Target: "zoom.us:443", Status: report.StatusFail, Observed: "invalid", Failure: report.Str(vocab.FailureSSLHandshake)}}},
+		{"tls blocked by an MTU black hole", []report.Result{openRoom, {ID: "tls/zoom.us:443", Check: "tls", Target: "zoom.us:443", Status: report.StatusFail,
+			Observed: "blocked", Reason: "mtu_black_hole", Failure: report.Str(vocab.FailureTimeout),
+			Detail: &proxyprobe.TLSDetail{MTUProbe: &proxyprobe.MTUProbe{MSSTried: 1240, PacketBytes: 1280, Completed: true}}}}},
+		{"tls blocked by an SNI filter", []report.Result{openRoom, {ID: "tls/zoom.us:443", Check: "tls", Target: "zoom.us:443", Status: report.StatusFail,
+			Observed: "blocked", Reason: "sni_filtered", Failure: report.Str(vocab.FailureConnectionReset),
+			Detail: &proxyprobe.TLSDetail{Control: &proxyprobe.ControlDetail{Name: "example.com", Completed: true}}}}},
+		{"tls reset whatever the name", []report.Result{openRoom, {ID: "tls/zoom.us:443", Check: "tls", Target: "zoom.us:443", Status: report.StatusFail,
+			Observed: "blocked", Reason: "reset", Failure: report.Str(vocab.FailureConnectionReset)}}},
 		{"dns before proxy", []report.Result{openRoom,
 			r("proxy", "zoom.us:443", report.StatusFail, "blocked", "", "", nil), r("dns", "zoom.us", report.StatusFail, "nxdomain", "", "10.0.0.53", nil)}},
 	}

@@ -57,6 +57,9 @@ func (c *cloudLab) startDNS() error {
 		{"nxdomain", dnstest.Config{IP: "127.0.0.4", Mode: dnstest.NXDomain}},
 		{"rewriter", dnstest.Config{IP: "127.0.0.5", RewriteNX: "198.51.100.7"}},
 		{"dead", dnstest.Config{IP: "127.0.0.6", Mode: dnstest.Silent}},
+		{"hijacker", dnstest.Config{IP: "127.0.0.7", Mode: dnstest.Hijack, Hijack: "52.0.0.1"}},
+		{"reference", dnstest.Config{IP: "127.0.0.8"}},
+		{"split", dnstest.Config{IP: "127.0.0.9", Mode: dnstest.Sinkhole, Sinkhole: "10.20.30.40", Names: []string{"zoom.us"}}},
 	}
 	for _, r := range resolvers {
 		s, err := dnstest.Start(r.cfg)
@@ -114,6 +117,7 @@ func (c *cloudLab) startProxies(ctx context.Context) error {
 		{"proxy-auth", proxytest.ConnectProxy{User: "room", Password: "secret", AuthSchemes: []string{"NTLM", `Basic realm="corp"`}, Upstream: up}.Serve},
 		{"transparent", proxytest.TransparentProxy{Upstream: echoLn.Addr().String()}.Serve},
 		{"portal", proxytest.CaptivePortal{Mode: proxytest.PortalRedirect}.Serve},
+		{"plain-echo", proxytest.PlainEcho{}.Serve},
 	}
 	for _, s := range steps {
 		if err := c.listen(s.name, s.serve); err != nil {

@@ -60,6 +60,10 @@ func main() {
 	if code == 0 {
 		code = runSections(ctx, bin, cloud.sections(), nil)
 	}
+	if code == 0 {
+		fmt.Println("\n=== Messy networks on loopback: a hijacking resolver, split horizon, a non-responder echo ===")
+		code = runSections(ctx, bin, cloud.messyCloudSections(), nil)
+	}
 	cloud.close()
 	os.Exit(code)
 }
@@ -82,10 +86,14 @@ func labDemo(ctx context.Context, bin string) int {
 	if err != nil {
 		fail(fmt.Errorf("building the path lab: %w", err))
 	}
-	defer closeLab("path lab", pl.Close)
-	return runSections(ctx, bin, pathSections(pl), func(name string, args ...string) *exec.Cmd {
+	code = runSections(ctx, bin, pathSections(pl), func(name string, args ...string) *exec.Cmd {
 		return pl.Client.Command(ctx, name, args...)
 	})
+	closeLab("path lab", pl.Close)
+	if code != 0 {
+		return code
+	}
+	return messyLabDemo(ctx, bin)
 }
 
 func closeLab(name string, close func() error) {

@@ -23,7 +23,8 @@ type dnsVerdict struct {
 	Bogons    []BogonAnswer
 	Allowed   []string
 	Compare   *Comparison
-	// RewriteOf is the rewrite answer matched (vocab.ReasonNXDOMAINRewrite).
+	// RewriteOf is the rewrite answer matched (vocab.ReasonNXDOMAINRewrite):
+	// this answer's, or the other address type's for an empty type.
 	RewriteOf []string
 }
 

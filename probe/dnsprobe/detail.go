@@ -58,7 +58,10 @@ type Detail struct {
 	// absent when there was nothing to compare.
 	Reference *Comparison `json:"reference,omitempty"`
 	// NXDOMAINRewrite is the resolver's answer for a name that does not
-	// exist, when this answer is made of it.
+	// exist, when this answer is made of it (observed hijacked), when the
+	// other address type's answer is (an empty type beside a hijacked
+	// one), and on the dns/nxdomain-rewrite result itself (every A and
+	// AAAA address the random name got).
 	NXDOMAINRewrite []string `json:"nxdomain_rewrite,omitempty"`
 	// Search lists the names tried when the search list was applied.
 	Search []SearchStep `json:"search,omitempty"`
@@ -119,7 +122,8 @@ type Comparison struct {
 	References []string `json:"references"`
 	// Addresses are the references' addresses, sorted.
 	Addresses []string `json:"addresses"`
-	// Common are the addresses both gave, sorted.
+	// Common are the addresses both gave, sorted; empty, not null, when
+	// there are none.
 	Common []string `json:"common"`
 	// SameCNAME is true when both answers went through a common CNAME.
 	SameCNAME bool `json:"same_cname"`

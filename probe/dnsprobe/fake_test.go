@@ -234,13 +234,13 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name:  "NXDOMAIN rewriting, and a missing name hidden by it",
+		name:  "NXDOMAIN rewriting: a real name keeps its answer, a missing one is hijacked",
 		fake:  dnstest.Config{IP: "127.0.0.18", RewriteNX: "198.105.244.11"},
 		names: []string{"zoom.us", "gone.zoom.us"},
 		tweak: func(c *dnsprobe.DNSConfig) { c.Types, c.NXZone = []uint16{1}, "example.com" },
 		want: map[string]outcome{
 			"zoom.us/A@127.0.0.18":        ok,
-			"gone.zoom.us/A@127.0.0.18":   {report.StatusFail, vocab.DNSNXDOMAIN, vocab.FailureDNSNXDOMAIN, vocab.ReasonNXDOMAINRewrite},
+			"gone.zoom.us/A@127.0.0.18":   {report.StatusFail, vocab.DNSHijacked, vocab.FailureDNSHijacked, vocab.ReasonNXDOMAINRewrite},
 			"nxdomain-rewrite@127.0.0.18": {report.StatusWarn, vocab.DNSOK, vocab.FailureDNSNXDOMAINRewrite, vocab.ReasonNXDOMAINRewrite},
 		},
 	},

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/vocab"
 )
@@ -19,10 +21,15 @@ func dnsHint(l *dnsLookup, v dnsVerdict, cfg DNSConfig) string {
 	}
 	switch v.Observed {
 	case vocab.DNSNXDOMAIN:
-		return nxdomainHint(v, res, name)
+		return nxdomainHint(res, name)
+	case vocab.DNSHijacked:
+		return fmt.Sprintf("%s answers %s with %s, the same address it gives names that do not exist: captive-portal DNS (guest Wi-Fi), a walled garden or NXDOMAIN rewriting, and the real answer cannot be known through it. Sign in to the portal or exempt the room from it (MAC bypass), or turn the redirection off for the room VLAN; then compare with a reference resolver (--reference).", res, name, strings.Join(v.RewriteOf, ", "))
 	case vocab.DNSNoAnswer:
-		if v.Reason == vocab.ReasonOtherTypeAnswered {
+		switch v.Reason {
+		case vocab.ReasonOtherTypeAnswered:
 			return ""
+		case vocab.ReasonNXDOMAINRewrite:
+			return fmt.Sprintf("%s has no %s record for %s, and its %s answer (%s) is the address it gives names that do not exist (captive-portal DNS, a walled garden, NXDOMAIN rewriting): the real answer cannot be known through this resolver.", res, typeString(l.Type), name, otherAddressType(l.Type), strings.Join(v.RewriteOf, ", "))
 		}
 		return fmt.Sprintf("%s has no %s record for %s and no other address either: the name exists but has no address here; compare with a reference resolver (--reference), and check split-horizon zones for %s on %s.", res, typeString(l.Type), name, zoneOf(name), res)
 	case vocab.DNSServfail:
@@ -41,10 +48,7 @@ func dnsHint(l *dnsLookup, v dnsVerdict, cfg DNSConfig) string {
 	return ""
 }
 
-func nxdomainHint(v dnsVerdict, res, name string) string {
-	if v.Reason == vocab.ReasonNXDOMAINRewrite {
-		return fmt.Sprintf("%s answers %s with %s, the same answer it gives for names that do not exist: %s does not exist for it, and NXDOMAIN rewriting hides that; turn off NXDOMAIN redirection (ISP 'search assist', filter block pages) and check the name on a reference resolver.", res, name, strings.Join(v.RewriteOf, ", "), name)
-	}
+func nxdomainHint(res, name string) string {
 	return fmt.Sprintf("%s says %s does not exist (NXDOMAIN). If a reference resolver resolves it, look at %s's policy: a blocklist, an RPZ or filter category, or a split-horizon zone for %s; if every resolver says NXDOMAIN, the name itself is down (zoom.us went NXDOMAIN on 2025-04-16: check www.zoomstatus.com).", res, name, res, zoneOf(name))
 }
 
@@ -61,6 +65,9 @@ func bogonHint(v dnsVerdict, res, name string) string {
 }
 
 func mismatchHint(v dnsVerdict, res, name string) string {
+	if v.Reason == vocab.ReasonAllowedNet {
+		return fmt.Sprintf("%s's addresses for %s (%s) lie inside --allow-net but share none with the reference resolvers (%s: %s): split horizon is the likely cause; check that the internal view of %s is meant for this VLAN and is current.", res, name, joinAddrs(v.Addresses), strings.Join(v.Compare.References, ", "), strings.Join(v.Compare.Addresses, ", "), zoneOf(name))
+	}
 	if v.Reason == vocab.ReasonCDNEdgeDiffers {
 		return fmt.Sprintf("%s and the reference resolvers (%s) give %s different addresses through the same CNAME: a CDN choosing edges by resolver location, usually harmless.", res, strings.Join(v.Compare.References, ", "), name)
 	}
@@ -93,6 +100,14 @@ func errorHint(v dnsVerdict, res string) string {
 		return fmt.Sprintf("%s is unreachable from here (%s): a routing gap or a firewall rejecting traffic to it; run pathcheck toward %s.", res, v.Failure, res)
 	}
 	return fmt.Sprintf("The query to %s failed (%s).", res, v.Failure)
+}
+
+// otherAddressType names the address type that is not t.
+func otherAddressType(t uint16) string {
+	if t == dns.TypeA {
+		return "AAAA"
+	}
+	return "A"
 }
 
 func strayList(ev dnsExchange) string {

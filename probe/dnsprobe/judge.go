@@ -13,12 +13,14 @@ import (
 )
 
 // rewriteSet maps a resolver to the addresses it gave for a name that does
-// not exist (its NXDOMAIN rewrite); absent when it rewrites nothing.
+// not exist (its NXDOMAIN rewrite, or the one address of a resolver that
+// hijacks every name); absent when it rewrites nothing.
 type rewriteSet map[netip.AddrPort]map[netip.Addr]bool
 
-// judgeName judges every lookup of one name together: the empty type of a
-// name that has the other one is normal, and answers are compared with the
-// references' answers for the same name and type.
+// judgeName judges every lookup of one name together: an answer made of
+// what the resolver gives names that do not exist is hijacked, the empty
+// type of a name that has the other one is normal, and answers are
+// compared with the references' answers for the same name and type.
 func judgeName(ls []*dnsLookup, allow []netip.Prefix, rw rewriteSet) []dnsVerdict {
 	vs := make([]dnsVerdict, len(ls))
 	for i, l := range ls {
@@ -27,7 +29,7 @@ func judgeName(ls []*dnsLookup, allow []netip.Prefix, rw rewriteSet) []dnsVerdic
 	}
 	for i := range ls {
 		applySibling(ls, vs, i)
-		applyReference(ls, vs, i)
+		applyReference(ls, vs, i, allow)
 		finishStatus(ls[i], &vs[i])
 	}
 	return vs
@@ -48,40 +50,49 @@ func firstVerdict(l *dnsLookup, allow []netip.Prefix) dnsVerdict {
 	return v
 }
 
-// applyRewrite marks an answer made only of the resolver's NXDOMAIN rewrite
-// addresses as the NXDOMAIN it stands for.
+// applyRewrite marks an answer made only of the addresses the resolver
+// gives names that do not exist as hijacked: the resolver said no
+// NXDOMAIN, and the name's real answer cannot be known through it. It
+// outranks the bogon judgement, since a captive portal's private address
+// is neither a sinkhole nor a connector.
 func applyRewrite(v *dnsVerdict, rw map[netip.Addr]bool) {
-	if v.Observed != vocab.DNSOK || !subsetOf(v.Addresses, rw) {
+	if (v.Observed != vocab.DNSOK && v.Observed != vocab.DNSBogon) || !subsetOf(v.Addresses, rw) {
 		return
 	}
-	v.Observed, v.Failure, v.Reason = vocab.DNSNXDOMAIN, vocab.FailureDNSNXDOMAIN, vocab.ReasonNXDOMAINRewrite
-	for _, a := range v.Addresses {
-		v.RewriteOf = append(v.RewriteOf, a.String())
-	}
+	v.Observed, v.Failure, v.Reason = vocab.DNSHijacked, vocab.FailureDNSHijacked, vocab.ReasonNXDOMAINRewrite
+	v.RewriteOf = addrStrings(v.Addresses)
 }
 
 // applySibling settles an empty address type: normal when the other
-// address type of the same name at the same resolver has addresses.
+// address type of the same name at the same resolver has addresses; a
+// failure, for the rewrite, when those addresses are hijacked.
 func applySibling(ls []*dnsLookup, vs []dnsVerdict, i int) {
 	if vs[i].Observed != vocab.DNSNoAnswer || !isAddressType(ls[i].Type) {
 		return
 	}
 	for j, l := range ls {
-		if j != i && l.Server.Addr == ls[i].Server.Addr && isAddressType(l.Type) && vs[j].hasAddresses() && vs[j].Observed != vocab.DNSNXDOMAIN {
-			vs[i].Failure, vs[i].Reason, vs[i].Status = "", vocab.ReasonOtherTypeAnswered, report.StatusPass
+		if j == i || l.Server.Addr != ls[i].Server.Addr || !isAddressType(l.Type) || !vs[j].hasAddresses() {
+			continue
+		}
+		if vs[j].Observed == vocab.DNSHijacked {
+			vs[i].Reason, vs[i].RewriteOf = vocab.ReasonNXDOMAINRewrite, vs[j].RewriteOf
 			return
 		}
+		vs[i].Failure, vs[i].Reason, vs[i].Status = "", vocab.ReasonOtherTypeAnswered, report.StatusPass
+		return
 	}
 	vs[i].Reason = vocab.ReasonNoAddressAtAll
 }
 
 // applyReference compares a resolver's addresses with those of the
 // reference resolvers for the same name and type: none in common is a
-// mismatch, a warning only when both answers went through the same CNAME
-// (a CDN hands out different edges to different resolvers).
-func applyReference(ls []*dnsLookup, vs []dnsVerdict, i int) {
+// mismatch, a warning only when every address lies inside an --allow-net
+// network (split horizon is the likely cause) or when both answers went
+// through the same CNAME (a CDN hands out different edges to different
+// resolvers). --allow-net exempts answers from bogon, not from this.
+func applyReference(ls []*dnsLookup, vs []dnsVerdict, i int, allow []netip.Prefix) {
 	l, v := ls[i], &vs[i]
-	if l.Server.Role == RoleReference || v.Observed != vocab.DNSOK || !v.hasAddresses() || len(v.Allowed) > 0 {
+	if l.Server.Role == RoleReference || v.Observed != vocab.DNSOK || !v.hasAddresses() {
 		return
 	}
 	var refs []int
@@ -97,14 +108,28 @@ func applyReference(ls []*dnsLookup, vs []dnsVerdict, i int) {
 	if len(v.Compare.Common) > 0 {
 		return
 	}
-	v.Observed, v.Failure = vocab.DNSMismatch, vocab.FailureDNSMismatch
-	if v.Compare.SameCNAME {
+	v.Observed, v.Failure, v.Reason = vocab.DNSMismatch, vocab.FailureDNSMismatch, ""
+	switch {
+	case allInside(v.Addresses, allow):
+		v.Reason, v.Status = vocab.ReasonAllowedNet, report.StatusWarn
+	case v.Compare.SameCNAME:
 		v.Reason, v.Status = vocab.ReasonCDNEdgeDiffers, report.StatusWarn
 	}
 }
 
+// allInside reports whether as is non-empty and every address lies inside
+// an --allow-net network.
+func allInside(as []netip.Addr, allow []netip.Prefix) bool {
+	for _, a := range as {
+		if _, ok := allowedBy(a, allow); !ok {
+			return false
+		}
+	}
+	return len(as) > 0
+}
+
 func compareWith(ls []*dnsLookup, vs []dnsVerdict, i int, refs []int) *Comparison {
-	c := &Comparison{}
+	c := &Comparison{Common: []string{}}
 	mine := map[netip.Addr]bool{}
 	for _, a := range vs[i].Addresses {
 		mine[a] = true

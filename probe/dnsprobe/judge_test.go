@@ -120,10 +120,10 @@ var judgeCases = []struct {
 		want: []verdictSummary{{vocab.DNSOK, "", "", report.StatusPass}},
 	},
 	{
-		name:  "answer made of the NXDOMAIN rewrite",
+		name:  "answer made of the NXDOMAIN rewrite is hijacked, not nxdomain",
 		ls:    []*dnsLookup{replied("zoom.us", dns.TypeA, resA, rcodeOK, "zoom.us. 60 IN A 198.105.244.11")},
 		rw:    rewriteSet{resA.Addr: {netip.MustParseAddr("198.105.244.11"): true}},
-		want:  []verdictSummary{{vocab.DNSNXDOMAIN, vocab.FailureDNSNXDOMAIN, vocab.ReasonNXDOMAINRewrite, report.StatusFail}},
+		want:  []verdictSummary{{vocab.DNSHijacked, vocab.FailureDNSHijacked, vocab.ReasonNXDOMAINRewrite, report.StatusFail}},
 		allow: nil,
 	},
 	{

@@ -14,7 +14,7 @@ func (p *DNS) PlanSize() int {
 	c := p.cfg
 	n := len(c.Names) * len(c.Types) * len(c.Servers)
 	if c.NXZone != "" {
-		n += len(c.Servers)
+		n += len(c.Servers) // the AAAA lookup is folded into the A one's result
 	}
 	if c.Whoami != "" {
 		n += len(c.Servers)
@@ -50,7 +50,7 @@ func (p *DNS) Run(ctx context.Context, emit report.Emit) {
 		p.runInterception(ctx, sem, ics)
 		rw = rewrites(ics)
 		close(icDone)
-		p.emitInterception(ics, safeEmit)
+		p.emitInterception(ics, rw, safeEmit)
 	}()
 	for i, g := range groups {
 		wg.Add(1)
@@ -107,11 +107,7 @@ func (p *DNS) runAll(ctx context.Context, sem chan struct{}, ls []*dnsLookup) {
 func (p *DNS) runInterception(ctx context.Context, sem chan struct{}, ics []*dnsInterception) {
 	var ls []*dnsLookup
 	for _, ic := range ics {
-		for _, l := range []*dnsLookup{ic.NX, ic.Whoami} {
-			if l != nil {
-				ls = append(ls, l)
-			}
-		}
+		ls = append(ls, ic.lookups()...)
 	}
 	p.runAll(ctx, sem, ls)
 }
@@ -134,19 +130,20 @@ func (p *DNS) emitGroup(i int, g []*dnsLookup, rw rewriteSet, emit report.Emit) 
 	}
 }
 
-// emitInterception emits the checks of every server after all the names.
-func (p *DNS) emitInterception(ics []*dnsInterception, emit report.Emit) {
+// emitInterception emits the checks of every server after all the names;
+// rw is what each resolver answered for a name that does not exist.
+func (p *DNS) emitInterception(ics []*dnsInterception, rw rewriteSet, emit report.Emit) {
 	seq := len(p.cfg.Names) * len(p.cfg.Types) * len(p.cfg.Servers)
 	for _, ic := range ics {
 		if ic.NX != nil {
 			if !ic.NX.Cut {
-				emit(seq, p.nxResult(ic.NX))
+				emit(seq, p.nxResult(ic))
 			}
 			seq++
 		}
 		if ic.Whoami != nil {
 			if !ic.Whoami.Cut {
-				emit(seq, p.whoamiResult(ic.Whoami))
+				emit(seq, p.whoamiResult(ic.Whoami, rw[ic.Whoami.Server.Addr]))
 			}
 			seq++
 		}

@@ -2,7 +2,8 @@
 // dig comparison script: miekg/dns servers on a loopback address that
 // answer from a small zone, or misbehave on command (sinkhole, NXDOMAIN,
 // SERVFAIL, REFUSED, silence, truncation, wrong ids, answers from another
-// address, slow answers, malformed replies, NXDOMAIN rewriting). Start
+// address, slow answers, malformed replies, NXDOMAIN rewriting, and
+// hijacking of every name as captive-portal DNS does). Start
 // returns once the server listens (readiness is signalled, never slept
 // for). Only loopback addresses are bound, unless the caller hands in
 // sockets it made inside a test's own network namespace.
@@ -30,7 +31,8 @@ const (
 	Answer Mode = iota
 	// Sinkhole answers A queries with Config.Sinkhole and AAAA queries
 	// with Config.Sinkhole6 (empty: no AAAA) for the names in
-	// Config.Names (nil: every name in the zone).
+	// Config.Names (nil: every name in the zone; the names it lacks stay
+	// NXDOMAIN, as behind a DNS filter, unlike Hijack).
 	Sinkhole
 	// NXDomain answers NXDOMAIN to everything.
 	NXDomain
@@ -57,13 +59,20 @@ const (
 	// Malformed answers with the query's id and a body that does not
 	// parse.
 	Malformed
+	// Hijack answers every name, nonexistent and whoami names included,
+	// as captive-portal DNS and walled gardens do: A queries with
+	// Config.Hijack, AAAA queries with Config.Hijack6 (empty: an empty
+	// NOERROR), every other type with an empty NOERROR. Unlike
+	// Config.RewriteNX, which rewrites only the names the zone lacks, the
+	// real answers are never given.
+	Hijack
 )
 
 var modeNames = map[Mode]string{
 	Answer: "answer", Sinkhole: "sinkhole", NXDomain: "nxdomain", ServFail: "servfail",
 	Refused: "refused", Silent: "silent", Truncate: "truncate", TruncateNoTCP: "truncate-notcp",
 	WrongID: "wrongid", WrongIDThenRight: "wrongid-then-right", OtherSource: "othersource",
-	Slow: "slow", Malformed: "malformed",
+	Slow: "slow", Malformed: "malformed", Hijack: "hijack",
 }
 
 // String names the mode as ParseMode accepts it.
@@ -78,6 +87,10 @@ func ParseMode(s string) (Mode, error) {
 	}
 	return 0, fmt.Errorf("unknown mode %q", s)
 }
+
+// DefaultHijack is the A answer of Hijack mode when Config.Hijack is
+// empty: a private address, as a guest Wi-Fi portal's usually is.
+const DefaultHijack = "10.99.0.1"
 
 // Config configures a fake resolver. Zero values are usable.
 type Config struct {
@@ -94,10 +107,15 @@ type Config struct {
 	// Sinkhole6 is the AAAA answer of Sinkhole mode; empty means none.
 	Sinkhole6 string
 	// Names limits Sinkhole to these names (without trailing dot); nil
-	// means every name.
+	// means every name in the zone.
 	Names []string
 	// From is the loopback address OtherSource answers from.
 	From string
+	// Hijack is the A answer of Hijack mode; empty means DefaultHijack.
+	Hijack string
+	// Hijack6 is the AAAA answer of Hijack mode; empty means none (an
+	// empty NOERROR).
+	Hijack6 string
 	// Delay is how long Slow waits before answering.
 	Delay time.Duration
 	// RewriteNX, when set, answers names the zone lacks with this A

@@ -55,6 +55,8 @@ func (s *Server) answer(w dns.ResponseWriter, q *dns.Msg) *dns.Msg {
 	qq := q.Question[0]
 	name := strings.ToLower(qq.Name)
 	switch {
+	case s.cfg.Mode == Hijack:
+		m.Answer = s.hijack(qq)
 	case isWhoami(name):
 		m.Answer = s.whoami(w, qq)
 	case s.sinkholes(name):
@@ -90,7 +92,8 @@ func (s *Server) sinkholes(name string) bool {
 		return false
 	}
 	if s.cfg.Names == nil {
-		return true
+		_, inZone := s.cfg.Zone.Lookup(name, dns.TypeA)
+		return inZone
 	}
 	for _, n := range s.cfg.Names {
 		if dns.Fqdn(strings.ToLower(n)) == name {
@@ -110,6 +113,21 @@ func (s *Server) sinkhole(qq dns.Question) []dns.RR {
 		return []dns.RR{mustRR(qq.Name + " 60 IN A " + to)}
 	case qq.Qtype == dns.TypeAAAA && s.cfg.Sinkhole6 != "":
 		return []dns.RR{mustRR(qq.Name + " 60 IN AAAA " + s.cfg.Sinkhole6)}
+	}
+	return nil
+}
+
+// hijack is Hijack mode's answer: the one address for every name.
+func (s *Server) hijack(qq dns.Question) []dns.RR {
+	switch {
+	case qq.Qtype == dns.TypeA:
+		to := s.cfg.Hijack
+		if to == "" {
+			to = DefaultHijack
+		}
+		return []dns.RR{mustRR(qq.Name + " 10 IN A " + to)}
+	case qq.Qtype == dns.TypeAAAA && s.cfg.Hijack6 != "":
+		return []dns.RR{mustRR(qq.Name + " 10 IN AAAA " + s.cfg.Hijack6)}
 	}
 	return nil
 }

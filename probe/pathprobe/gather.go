@@ -28,9 +28,11 @@ func (p *Path) gather(ctx context.Context) (evidence, *Detail) {
 	defer cancelAux()
 	var wg sync.WaitGroup
 	var tr netpath.Trace
+	var ctl *Control
 	wg.Go(func() {
 		tr = p.trace(ctx, netip.AddrPortFrom(t.Addr, t.Port))
 		time.AfterFunc(afterTrace, cancelAux)
+		ctl = p.controlTrace(ctx, route, tr)
 	})
 	wg.Go(func() { ev.neighbor, ev.gateway = p.neighbours(aux, t.Addr, route) })
 	wg.Go(func() { det.MTU = p.probeMTU(aux, t.Addr, det.MTU.Interface) })
@@ -42,6 +44,7 @@ func (p *Path) gather(ctx context.Context) (evidence, *Detail) {
 	if det.Neighbor == nil && ev.gateway != nil {
 		det.Neighbor = ev.gateway.neighbor
 	}
+	addDropEvidence(&ev, det, ctl)
 	det.NotMeasured = notMeasured(det)
 	return ev, det
 }
@@ -74,7 +77,7 @@ func (p *Path) neighbours(ctx context.Context, dst netip.Addr, r netpath.Route) 
 			n := p.probeNeighbor(ctx, gw, r.Interface)
 			g = &Gateway{Address: gw.String(), Via: via, neighbor: n}
 			if n != nil {
-				g.State, g.Reachable = n.State, n.Reachable()
+				g.State, g.Reachable, g.MAC = n.State, n.Reachable(), n.MAC
 			}
 		})
 	}
@@ -140,7 +143,8 @@ func fillTrace(det *Detail, tr netpath.Trace) {
 		ttl := t.TTL
 		det.ReachTTL = &ttl
 	}
-	det.Reset, det.ResetNote, det.Loop = tr.Reset, tr.ResetNote, s.Loop
+	det.Reset, det.ResetNote, det.Loop, det.SilentHops = tr.Reset, tr.ResetNote, s.Loop, s.SilentHops
+	fillHandshake(det, tr)
 }
 
 // notMeasured says what the run could not measure.

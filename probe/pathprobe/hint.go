@@ -108,13 +108,19 @@ func neighborHint(e evidence) string {
 	return fmt.Sprintf("%s is on this host's subnet (%s) but does not answer %s: the room is off or unplugged, has another address, or sits on another VLAN (with no gateway to compare, client isolation cannot be told apart).", e.target, iface, proto)
 }
 
+// dropHint words a silent drop: toward an on-link room a router answers
+// for (proxy ARP), after the last hop that answered (placed by the
+// control trace where it can be), or with nothing answering.
 func dropHint(e evidence) string {
 	s := e.trace.Summary
+	if e.proxyARP != nil {
+		return proxyARPHint(e)
+	}
 	if s.LastHop != nil {
-		return fmt.Sprintf("TCP %d toward %s dies silently after hop %d (%s): the next device or the link beyond it drops it, typically an ACL or firewall that drops rather than rejects. If %s answers another port or ping, the filter is specific to %d.", e.port, e.target, s.LastHop.TTL, s.LastHop.Addr(), e.target, e.port)
+		return lastHopDropHint(e)
 	}
 	if e.route.OnLink && e.neighbor != nil && e.neighbor.Resolved() {
-		return fmt.Sprintf("%s answers ARP/ND (%s) but nothing answers TCP %d: a firewall on the room itself drops it.", e.target, e.neighbor.State, e.port)
+		return fmt.Sprintf("%s answers ARP/ND (%s) but nothing answers TCP %d: a firewall on the room itself drops it (or a filter on the switch port or AP between, which looks the same from here). Check the room's inbound firewall rules for Zoom Rooms (TCP %d).", e.target, e.neighbor.State, e.port, e.port)
 	}
 	if e.trace.Mode == netpath.TraceModeConnect {
 		return fmt.Sprintf("No TTL reached %s on TCP %d within %s; this platform does not show which routers answered, so the point where it dies is unknown: a firewall on the path drops it.", e.target, e.port, e.timeout)

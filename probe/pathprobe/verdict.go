@@ -23,6 +23,10 @@ type evidence struct {
 	gateway  *Gateway
 	maxHops  int
 	timeout  time.Duration
+	// proxyARP is the sign that a router answers for the on-link room.
+	proxyARP *ProxyARP
+	// control is the control trace; nil when it did not run.
+	control *Control
 }
 
 // verdict is the decided result.
@@ -61,7 +65,7 @@ func judge(e evidence) verdict {
 	if v.failure == "" {
 		v.failure = failureOf(v.reason)
 	}
-	v.hint = hint(e, v)
+	v.hint = pathHint(e, v)
 	return v
 }
 
@@ -70,10 +74,7 @@ func judgeTerminal(e evidence, t netpath.Hop) verdict {
 	v := verdict{layer: vocab.LayerNetwork, reportedBy: t.Addr(), rtt: t.RTTMS, operation: vocab.OpTraceHop}
 	switch t.Reply {
 	case netpath.ReplySynAck:
-		v.status, v.observed, v.reason, v.operation = report.StatusPass, vocab.PathReached, vocab.ReasonSynAck, ""
-		if e.route.Tunnel {
-			v.status = report.StatusWarn
-		}
+		return judgeSynAck(e, t, v)
 	case netpath.ReplyRST:
 		return judgeReset(e, t, v)
 	case netpath.ReplyUnreachable:
@@ -115,8 +116,7 @@ func judgeUnreachable(e evidence, t netpath.Hop, v verdict) verdict {
 		v.observed, v.reason, v.layer, v.operation = vocab.PathNeighborFailed, vocab.ReasonHostUnreach, vocab.LayerLocal, vocab.OpNeighbor
 		return v
 	}
-	hop := firstTTLOf(e.trace.Hops, t)
-	v.rejectHop = &hop
+	v.rejectHop = rejectHopOf(e.trace, t)
 	switch t.Unreachable {
 	case vocab.ReasonAdminProhibited, vocab.ReasonPortUnreach:
 		v.observed, v.reason = vocab.PathRejected, t.Unreachable

@@ -5,9 +5,11 @@ import (
 	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +27,22 @@ const TokenHeader = "X-Roompath-Token"
 const (
 	hintModified  = "A transparent proxy rewrites HTTP on this path. Exempt the Zoom domains from web filtering and inspection, or route the room VLAN around the proxy."
 	hintEchoError = "The responder could not be reached; check --echo and that 'roompath responder' listens there."
+	// hintAnswered: an answer that is neither the responder's nor an
+	// echo of the request; %d is its HTTP status.
+	hintAnswered = "Something other than a roompath responder answered (HTTP %d, no responder's echo, and the body is not the request): a proxy or filter answering in its place (a block page, a portal), or --echo does not point at a 'roompath responder'. Check --echo; if it is right, exempt the Zoom domains from web filtering or route the room VLAN around the proxy."
+	// hintNotResponder: an echo without the responder's mark; %s says
+	// how the echoed head compares with the sent one.
+	hintNotResponder = "The echo server is not a roompath responder (its answer lacks X-Roompath-Echo): the HTTP check cannot tell whether a proxy rewrites HTTP. %s Point --echo at 'roompath responder' (docs/responder.md)."
+)
+
+// Verdict strengths of an echo check (EchoDetail.Verdict).
+const (
+	// VerdictStrong: a roompath responder, or something in its place,
+	// answered, and the answer decides.
+	VerdictStrong = "strong"
+	// VerdictNone: the echo server is not a roompath responder; its echo
+	// decides nothing.
+	VerdictNone = "none"
 )
 
 // HTTPEchoConfig configures the transparent-proxy check against a
@@ -97,7 +115,9 @@ type EchoDetail struct {
 	Received string `json:"received,omitempty"`
 	// ResponseMarks are the proxy headers (Via, X-Cache, …) on the answer.
 	ResponseMarks map[string]string `json:"response_proxy_headers,omitempty"`
-	// Verdict is "strong": a responder saw the request.
+	// Verdict is VerdictStrong ("strong") when a roompath responder, or
+	// something answering in its place, decided the result, VerdictNone
+	// ("none") when the echo came from a server that is not a responder.
 	Verdict string `json:"verdict_strength"`
 }
 
@@ -111,7 +131,7 @@ func (h *HTTPEcho) measure(ctx context.Context) report.Result {
 	sent := BuildEchoRequest(h.cfg.URL, h.token, h.rand)
 	h.mu.Unlock()
 	x := rawExchange(ctx, h.cfg.Dialer, hostPortOf(h.cfg.URL), sent.Bytes(), h.cfg.Timeout)
-	d := &EchoDetail{Addr: x.addr, Token: h.token, Sent: string(sent.Bytes()), Verdict: "strong"}
+	d := &EchoDetail{Addr: x.addr, Token: h.token, Sent: string(sent.Bytes()), Verdict: VerdictStrong}
 	res := judgeEcho(sent, x, d)
 	res.ID, res.Check, res.Target, res.Layer = "http/"+h.cfg.URL.String(), vocab.CheckHTTP, h.cfg.URL.String(), vocab.LayerProxy
 	res.DurationMS, res.Detail = report.MS(time.Since(start)), d
@@ -122,36 +142,69 @@ func (h *HTTPEcho) measure(ctx context.Context) report.Result {
 }
 
 // judgeEcho turns an exchange into a verdict; d collects the evidence.
+// Only an answer marked with EchoHeader (a roompath responder's 200) can
+// say the path rewrote the head; an echo without the mark is a warning
+// that nothing can be told, and a head that came back as sent, token
+// included, is never modified.
 func judgeEcho(sent Head, x exchange, d *EchoDetail) report.Result {
 	if x.err != nil {
-		r := failed(vocab.HTTPUnreachable, vocab.ReasonNoAnswer, classify(x.err), x.op, hintEchoError)
-		if x.op == vocab.OpHTTPRoundTrip {
-			// something accepted the connection and then broke HTTP
-			r.Observed, r.Hint = vocab.HTTPModified, hintModified
-			return r
-		}
-		r.Status = report.StatusError
-		return r
+		return echoError(x)
 	}
 	d.Status, d.Received = x.resp.StatusCode, string(x.body)
 	d.ResponseMarks = proxyMarks(x.resp.Header)
-	if x.resp.StatusCode != http.StatusOK || x.resp.Header.Get(EchoHeader) == "" {
-		return failed(vocab.HTTPModified, vocab.ReasonProxyAnswered, "", "", hintModified)
+	got, perr := ParseHead(x.body)
+	if perr == nil {
+		d.HeadDiff = DiffHeads(sent, got)
+		tok, _ := got.Values(TokenHeader)
+		d.TokenSeen = tok == d.Token || strings.Contains(got.Target, d.Token)
 	}
-	got, err := ParseHead(x.body)
-	if err != nil {
-		return failed(vocab.HTTPModified, vocab.ReasonNotEchoed, vocab.FailureHTTPInvalidResponse, vocab.OpEchoParse, hintModified)
-	}
-	d.HeadDiff = DiffHeads(sent, got)
-	tok, _ := got.Values(TokenHeader)
-	d.TokenSeen = tok == d.Token || strings.Contains(got.Target, d.Token)
+	responder := x.resp.StatusCode == http.StatusOK && x.resp.Header.Get(EchoHeader) != ""
 	switch {
+	case !responder && d.TokenSeen:
+		d.Verdict = VerdictNone
+		return notResponder(d)
+	case !responder:
+		return failed(vocab.HTTPModified, vocab.ReasonProxyAnswered, "", "", fmt.Sprintf(hintAnswered, x.resp.StatusCode))
+	case perr != nil:
+		return failed(vocab.HTTPModified, vocab.ReasonNotEchoed, vocab.FailureHTTPInvalidResponse, vocab.OpEchoParse, hintModified)
 	case !d.TokenSeen:
 		return failed(vocab.HTTPModified, vocab.ReasonTokenMissing, "", "", hintModified)
 	case !d.HeadDiff.Clean():
 		return failed(vocab.HTTPModified, vocab.ReasonHeadRewritten, "", "", hintModified)
 	}
 	return report.Result{Status: report.StatusPass, Observed: vocab.HTTPClean, Reason: vocab.ReasonEchoIdentical}
+}
+
+// echoError judges an exchange that failed: unreachable when nothing
+// answered, modified when something accepted the connection and then
+// broke HTTP.
+func echoError(x exchange) report.Result {
+	r := failed(vocab.HTTPUnreachable, vocab.ReasonNoAnswer, classify(x.err), x.op, hintEchoError)
+	if x.op == vocab.OpHTTPRoundTrip {
+		r.Observed, r.Hint = vocab.HTTPModified, hintModified
+		return r
+	}
+	r.Status = report.StatusError
+	return r
+}
+
+// notResponder is the warning for an echo of the request from a server
+// that is not a roompath responder: observed clean when the head came back
+// as sent, modified when it did not (by the echo server itself, or by a
+// proxy: it cannot be told).
+func notResponder(d *EchoDetail) report.Result {
+	r := report.Result{Status: report.StatusWarn, Observed: vocab.HTTPClean, Reason: vocab.ReasonNotResponder}
+	how := "The head came back as sent."
+	if !d.HeadDiff.Clean() {
+		r.Observed = vocab.HTTPModified
+		how = fmt.Sprintf("The head came back changed (%d added, %d removed, %d changed fields; request line changed: %t), by the echo server itself or by a proxy.",
+			len(d.Added), len(d.Removed), len(d.Changed), d.RequestLineChanged)
+	}
+	if len(d.ResponseMarks) > 0 {
+		how += " The answer carries proxy headers (" + strings.Join(slices.Sorted(maps.Keys(d.ResponseMarks)), ", ") + ")."
+	}
+	r.Hint = fmt.Sprintf(hintNotResponder, how)
+	return r
 }
 
 // BuildEchoRequest builds the probe request for u: an odd-case method,

@@ -209,31 +209,40 @@ type tlsScenario struct {
 	want   verdict
 	vendor string
 	trusts *bool
+	reason vocab.Reason // checked when set
 }
 
 // tlsScenarios are the TLS check's scenarios, with the genuine service's
 // CA, two inspection CAs and an expired genuine CA.
 func tlsScenarios(genuine, forti, mitm, expired *proxytest.CA) []tlsScenario {
 	return []tlsScenario{
-		{"genuine", direct(proxytest.TLSOrigin{CA: genuine}.Serve), nil, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(false)},
-		{"genuine and system-trusted", direct(proxytest.TLSOrigin{CA: genuine}.Serve), genuine.Pool(), verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(true)},
+		{"genuine", direct(proxytest.TLSOrigin{CA: genuine}.Serve), nil, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(false), vocab.ReasonChainVerified},
+		{"genuine and system-trusted", direct(proxytest.TLSOrigin{CA: genuine}.Serve), genuine.Pool(), verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(true), vocab.ReasonChainVerified},
 		{"transparent interception", direct(proxytest.TLSOrigin{CA: forti}.Serve), nil,
-			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(false)},
+			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(false), vocab.ReasonUnknownIssuer},
 		{"inspection CA installed locally", direct(proxytest.TLSOrigin{CA: forti}.Serve), forti.Pool(),
-			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(true)},
+			verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "Fortinet", ptr(true), vocab.ReasonUnknownIssuer},
 		{"explicit proxy intercepts", func(t *testing.T) (*Settings, *Dialer) {
 			p := start(t, proxytest.ConnectProxy{Intercept: mitm, Upstream: map[string]string{"zoom.us:443": "unused:1"}}.Serve)
 			return fixed(t, p), &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, nil, verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "mitmproxy", ptr(false)},
+		}, nil, verdict{report.StatusFail, vocab.TLSIntercepted, vocab.FailureSSLUnknownAuth, vocab.OpTLSHandshake}, "mitmproxy", ptr(false), vocab.ReasonUnknownIssuer},
 		{"expired genuine chain", direct(proxytest.TLSOrigin{CA: expired}.Serve), nil,
-			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureSSLInvalidCert, vocab.OpTLSHandshake}, "", ptr(false)},
+			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureSSLInvalidCert, vocab.OpTLSHandshake}, "", ptr(false), vocab.ReasonChainInvalid},
 		{"stall mid-handshake", direct(proxytest.StallTLS{}.Serve), nil,
-			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureTimeout, vocab.OpTLSHandshake}, "", nil},
+			verdict{report.StatusFail, vocab.TLSBlocked, vocab.FailureTimeout, vocab.OpTLSHandshake}, "", nil, vocab.ReasonHandshakeTimeout},
 		{"reset on ClientHello", direct(proxytest.ResetTLS{}.Serve), nil,
-			verdict{report.StatusFail, vocab.TLSInvalid, vocab.FailureConnectionReset, vocab.OpTLSHandshake}, "", nil},
+			verdict{report.StatusFail, vocab.TLSBlocked, vocab.FailureConnectionReset, vocab.OpTLSHandshake}, "", nil, vocab.ReasonHandshakeReset},
+		{"SNI filter resets", sniFiltered(genuine, false), nil,
+			verdict{report.StatusFail, vocab.TLSBlocked, vocab.FailureConnectionReset, vocab.OpTLSHandshake}, "", nil, vocab.ReasonSNIFiltered},
+		{"SNI filter drops", sniFiltered(genuine, true), nil,
+			verdict{report.StatusFail, vocab.TLSBlocked, vocab.FailureTimeout, vocab.OpTLSHandshake}, "", nil, vocab.ReasonSNIFiltered},
+		{"SNI filter passes other hosts", func(t *testing.T) (*Settings, *Dialer) {
+			origin := start(t, proxytest.TLSOrigin{CA: genuine}.Serve)
+			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", start(t, proxytest.SNIFilter{Upstream: origin, Names: []string{"zoom.com"}}.Serve))}}
+		}, nil, verdict{Status: report.StatusPass, Observed: vocab.TLSGenuine}, "", ptr(false), vocab.ReasonChainVerified},
 		{"no path", func(t *testing.T) (*Settings, *Dialer) {
 			return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", refusedAddr(t))}}
-		}, nil, verdict{report.StatusError, vocab.TLSUnreachable, vocab.FailureConnectionRefused, vocab.OpConnect}, "", nil},
+		}, nil, verdict{report.StatusError, vocab.TLSUnreachable, vocab.FailureConnectionRefused, vocab.OpConnect}, "", nil, vocab.ReasonNoPath},
 	}
 }
 
@@ -259,6 +268,9 @@ func TestTLSScenarios(t *testing.T) {
 			if diff := cmp.Diff(tt.want, verdictOf(res)); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
+			if tt.reason != "" && res.Reason != tt.reason {
+				t.Errorf("reason %q, want %q (hint %q)", res.Reason, tt.reason, res.Hint)
+			}
 			det := res.Detail.(*TLSDetail)
 			gotVendor := ""
 			if det.Vendor != nil {
@@ -271,6 +283,16 @@ func TestTLSScenarios(t *testing.T) {
 				t.Errorf("sni = %q", det.SNI)
 			}
 		})
+	}
+}
+
+// sniFiltered is a genuine origin behind a relay that stops ClientHellos
+// naming zoom.us (resetting, or with drop swallowing them).
+func sniFiltered(genuine *proxytest.CA, drop bool) func(t *testing.T) (*Settings, *Dialer) {
+	return func(t *testing.T) (*Settings, *Dialer) {
+		origin := start(t, proxytest.TLSOrigin{CA: genuine}.Serve)
+		relay := start(t, proxytest.SNIFilter{Upstream: origin, Names: []string{"zoom.us"}, Drop: drop}.Serve)
+		return nil, &Dialer{Rules: []ConnectTo{rule("zoom.us:443", relay)}}
 	}
 }
 

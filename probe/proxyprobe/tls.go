@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/roompath/roompath/probe/vocab"
@@ -33,6 +32,12 @@ type TLSConfig struct {
 	RootsName string
 	// ProxyRoots verifies HTTPS proxies; nil means the system store.
 	ProxyRoots *x509.CertPool
+	// ControlName is the server name of the control handshake that runs,
+	// to the same address and port, only after a handshake was stopped:
+	// one no filter is expected to stop. Its certificate is not judged (it
+	// is not expected to be valid for the name). Empty means
+	// DefaultControlName.
+	ControlName string
 }
 
 // TLS is a ready TLS interception check. Build it with NewTLS; it is safe
@@ -43,6 +48,10 @@ type TLS struct {
 	// the chain; nil means the platform verifier.
 	system *x509.CertPool
 	now    func() time.Time
+	// dialMSS connects to addr (an IP and port) with a SYN advertising
+	// mss, for the MTU control; the lab replaces it to dial from a
+	// namespace.
+	dialMSS func(ctx context.Context, addr string, mss int) (net.Conn, error)
 }
 
 // NewTLS checks cfg's target and fills in the defaults. An error names the
@@ -64,7 +73,13 @@ func newTLS(cfg TLSConfig, system *x509.CertPool) (*TLS, error) {
 	if cfg.Roots == nil {
 		cfg.Roots, cfg.RootsName = BundledRoots(), "bundled"
 	}
-	return &TLS{cfg: cfg, system: system, now: time.Now}, nil
+	if cfg.ControlName == "" {
+		cfg.ControlName = DefaultControlName
+	}
+	if err := checkControlName(cfg.ControlName); err != nil {
+		return nil, err
+	}
+	return &TLS{cfg: cfg, system: system, now: time.Now, dialMSS: dialWithMSS}, nil
 }
 
 // withSettings is t with other proxy settings (a Suite learns them only
@@ -104,11 +119,20 @@ type TLSDetail struct {
 	Vendor *string `json:"vendor"`
 	// Chain is the presented chain, leaf first.
 	Chain []CertJSON `json:"chain,omitempty"`
+	// Control is the control handshake under ControlName; nil unless the
+	// handshake was stopped (observed blocked).
+	Control *ControlDetail `json:"control,omitempty"`
+	// MTUProbe is the same handshake with a small MSS; nil unless the
+	// handshake stalled after the TCP connection opened.
+	MTUProbe *MTUProbe `json:"mtu_probe,omitempty"`
 }
 
 // Run connects (directly, or through the proxy when direct TCP fails),
 // shakes hands with SNI, judges the chain presented and emits one result,
-// with seq 0, whose Detail is a *TLSDetail.
+// with seq 0, whose Detail is a *TLSDetail. A handshake stopped after the
+// TCP connection opened is blocked: only then do the control handshakes
+// run (TLSDetail.Control, TLSDetail.MTUProbe), and their outcome is the
+// reason (BlockedReason); such a check takes up to three Timeouts.
 func (t *TLS) Run(ctx context.Context, emit report.Emit) { emit(0, t.measure(ctx)) }
 
 func (t *TLS) measure(ctx context.Context) report.Result {
@@ -125,20 +149,14 @@ func (t *TLS) run(ctx context.Context, host string, d *TLSDetail) report.Result 
 	rt, err := openRoute(ctx, t.cfg.Dialer, t.cfg.Settings, t.cfg.ProxyRoots, t.cfg.Target, t.cfg.Timeout)
 	d.Via, d.Addr = rt.hop.String(), rt.addr
 	if err != nil {
-		r := failed(vocab.TLSUnreachable, vocab.ReasonNoPath, routeFailure(err), routeOp(rt.hop), "No TCP path to this endpoint; see the proxy check for "+t.cfg.Target+".")
-		r.Status = report.StatusError
-		return r
+		return noRoute(err, rt.hop, t.cfg.Target)
 	}
 	defer rt.conn.Close()
-	hctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
-	defer cancel()
-	hsStart := time.Now()
-	tc := tls.Client(rt.conn, &tls.Config{ServerName: host, InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}})
-	if err := tc.HandshakeContext(hctx); err != nil {
-		return handshakeFailed(err)
+	cs, rtt, err := t.handshake(ctx, rt.conn, host)
+	if err != nil {
+		rt.conn.Close()
+		return t.stopped(ctx, host, rt, err, d)
 	}
-	rtt := report.MS(time.Since(hsStart))
-	cs := tc.ConnectionState()
 	t.describe(d, cs)
 	v := JudgeChain(cs.PeerCertificates, host, t.cfg.Roots, t.system, t.now())
 	d.SystemTrusts = v.SystemTrusts
@@ -150,7 +168,39 @@ func (t *TLS) run(ctx context.Context, host string, d *TLSDetail) report.Result 
 		}
 	}
 	r := tlsResult(v, vendor, d.Issuer)
-	r.RTTMS = report.Float(rtt)
+	r.RTTMS = report.Float(report.MS(rtt))
+	return r
+}
+
+// handshake shakes hands with conn under name, within the check's
+// Timeout, without verifying (the chain is judged afterwards).
+func (t *TLS) handshake(ctx context.Context, conn net.Conn, name string) (tls.ConnectionState, time.Duration, error) {
+	hctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	start := time.Now()
+	tc := tls.Client(conn, &tls.Config{ServerName: name, InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}})
+	if err := tc.HandshakeContext(hctx); err != nil {
+		return tls.ConnectionState{}, 0, err
+	}
+	return tc.ConnectionState(), time.Since(start), nil
+}
+
+// noRoute is the result of a check that found no TCP path (or was
+// interrupted before it found one).
+func noRoute(err error, hop Hop, target string) report.Result {
+	f := routeFailure(err)
+	if f == vocab.FailureInterrupted {
+		return tlsNotRun(routeOp(hop))
+	}
+	r := failed(vocab.TLSUnreachable, vocab.ReasonNoPath, f, routeOp(hop), "No TCP path to this endpoint; see the proxy check for "+target+".")
+	r.Status = report.StatusError
+	return r
+}
+
+// tlsNotRun is the result of a check the caller interrupted during op.
+func tlsNotRun(op vocab.Operation) report.Result {
+	r := report.Result{Status: report.StatusError, Observed: vocab.TLSNotRun}
+	r.SetFailure(vocab.FailureInterrupted, op)
 	return r
 }
 
@@ -163,17 +213,6 @@ func (t *TLS) describe(d *TLSDetail, cs tls.ConnectionState) {
 	if len(cs.PeerCertificates) > 0 {
 		d.Issuer = cs.PeerCertificates[0].Issuer.String()
 	}
-}
-
-// handshakeFailed classifies a failed handshake: alerts and bad records
-// (ssl_failed_handshake), resets, EOFs and stalls keep their transport
-// failure, which says how the peer broke the handshake.
-func handshakeFailed(err error) report.Result {
-	f := classify(err)
-	if strings.HasPrefix(string(f), vocab.UnknownPrefix) {
-		f = vocab.FailureSSLHandshake
-	}
-	return failed(vocab.TLSInvalid, vocab.ReasonHandshakeFailed, f, vocab.OpTLSHandshake, hintHandshake)
 }
 
 func routeFailure(err error) vocab.Failure {

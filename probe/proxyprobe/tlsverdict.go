@@ -110,10 +110,7 @@ func tlsResult(v ChainVerdict, vendor, issuer string) report.Result {
 	return failed(vocab.TLSInvalid, vocab.ReasonChainInvalid, v.Failure, vocab.OpTLSHandshake, hintInvalidChain)
 }
 
-const (
-	hintInvalidChain = "The certificate chains to the expected roots but is not valid for this name or date: check the host's clock, and whether a device rewrites the name (SNI) on the way."
-	hintHandshake    = "The TLS handshake failed. A firewall or inspection box that resets or stalls TLS to the Zoom domains is likely; exempt them from inspection."
-)
+const hintInvalidChain = "The certificate chains to the expected roots but is not valid for this name or date: check the host's clock, and whether a device rewrites the name (SNI) on the way."
 
 func interceptHint(vendor, issuer string, systemTrusts *bool) string {
 	who := "An inspection device"

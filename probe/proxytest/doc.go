@@ -3,7 +3,8 @@
 // authority for genuine and intercepting chains, TLS origins (genuine,
 // stalling), explicit CONNECT proxies (port policy, authentication,
 // interception, silence, endless headers), a transparent proxy that
-// rewrites requests, captive portals and a WPAD DNS server.
+// rewrites requests, an echo server that is not a roompath responder, a
+// filtering proxy's block page, captive portals and a WPAD DNS server.
 //
 // Every fake serves on a listener it is given (so the lab can hand it one
 // created inside a network namespace) and returns a cleanup function once

@@ -14,14 +14,14 @@ func ObservedOf(c Check) []Observed {
 		return []Observed{PathReached, PathDropped, PathRejected, PathUnreachable, PathResetByMiddlebox, PathNoRoute,
 			PathNeighborFailed, PathMaxHops, PathLocalDenied, PathNotRun, PathUnresolved}
 	case CheckDNS:
-		return []Observed{DNSOK, DNSNXDOMAIN, DNSNoAnswer, DNSServfail, DNSRefused, DNSTimeout, DNSBogon, DNSMismatch, DNSError, DNSNotRun}
+		return []Observed{DNSOK, DNSNXDOMAIN, DNSNoAnswer, DNSServfail, DNSRefused, DNSTimeout, DNSBogon, DNSMismatch, DNSHijacked, DNSError, DNSNotRun}
 	case CheckStatus:
 		return []Observed{StateOperational, StateDegraded, StateOutage, StateMaintenance, StateUnknown}
 	case CheckProxy:
 		return []Observed{ProxyConfigNone, ProxyConfigExplicit, ProxyConfigPAC, ProxyConfigPACError,
 			ProxyDirect, ProxyViaProxy, ProxyDenied, ProxyAuthRequired, ProxyBlocked, ProxyNotRun}
 	case CheckTLS:
-		return []Observed{TLSGenuine, TLSIntercepted, TLSInvalid, TLSUnreachable, TLSNotRun}
+		return []Observed{TLSGenuine, TLSIntercepted, TLSInvalid, TLSBlocked, TLSUnreachable, TLSNotRun}
 	case CheckHTTP:
 		return []Observed{HTTPClean, HTTPModified, HTTPUnreachable}
 	case CheckCaptive:
@@ -33,14 +33,15 @@ func ObservedOf(c Check) []Observed {
 // TCPReasons lists the reasons of a tcp result.
 func TCPReasons() []Reason {
 	return []Reason{ReasonSynAck, ReasonConnRefused, ReasonNoResponse, ReasonAdminProhibited, ReasonHostUnreach,
-		ReasonNetUnreach, ReasonPortUnreach, ReasonNoRoute, ReasonLocalPolicy, ReasonTTLExceeded, ReasonParameterProblem}
+		ReasonNetUnreach, ReasonPortUnreach, ReasonNoRoute, ReasonLocalPolicy, ReasonTTLExceeded, ReasonParameterProblem,
+		ReasonHandshakeByMiddlebox}
 }
 
 // PathReasons lists the reasons of a path result.
 func PathReasons() []Reason {
 	return []Reason{ReasonSynAck, ReasonConnRefused, ReasonForgedReset, ReasonNoResponse, ReasonAdminProhibited,
 		ReasonPortUnreach, ReasonParameterProblem, ReasonHostUnreach, ReasonNetUnreach, ReasonNoRoute,
-		ReasonLocalPolicy, ReasonTTLExceeded}
+		ReasonLocalPolicy, ReasonTTLExceeded, ReasonHandshakeByMiddlebox}
 }
 
 // Layers lists the layers in troubleshooting order: cloud status, this
@@ -57,7 +58,7 @@ func Failures() []Failure {
 		FailureNetworkUnreachable, FailureNetworkDown, FailurePermissionDenied, FailureTimeout, FailureEOF,
 		FailureInterrupted, FailureDNSNXDOMAIN, FailureDNSNoAnswer, FailureDNSRefused, FailureDNSServfail,
 		FailureDNSBogon, FailureDNSWrongQueryID, FailureDNSUnexpectedSource, FailureDNSMalformedReply,
-		FailureDNSMismatch, FailureDNSNXDOMAINRewrite, FailureSSLUnknownAuth, FailureSSLInvalidHostname,
+		FailureDNSMismatch, FailureDNSNXDOMAINRewrite, FailureDNSHijacked, FailureSSLUnknownAuth, FailureSSLInvalidHostname,
 		FailureSSLInvalidCert, FailureSSLHandshake, FailureProxyDenied, FailureProxyAuthRequired,
 		FailureHTTPInvalidResponse, FailureHTTPHeadTooLarge, FailurePACInvalid, FailureStatusHTTP,
 		FailureStatusNotJSON, FailureStatusNotStatuspage, FailureStatusBodyTooLarge, FailureStatusTooManyRedirects,
@@ -76,7 +77,7 @@ func Reasons() []Reason {
 	return []Reason{
 		ReasonSynAck, ReasonConnRefused, ReasonNoResponse, ReasonAdminProhibited, ReasonHostUnreach, ReasonNetUnreach,
 		ReasonPortUnreach, ReasonNoRoute, ReasonLocalPolicy, ReasonTTLExceeded, ReasonParameterProblem,
-		ReasonFragNeeded, ReasonForgedReset,
+		ReasonHandshakeByMiddlebox, ReasonFragNeeded, ReasonForgedReset,
 		ReasonTCPFallbackFailed, ReasonWrongIDSeen, ReasonUnexpectedSource, ReasonMalformedSeen, ReasonAllowedNet,
 		ReasonCDNEdgeDiffers, ReasonNoReferenceAnswers, ReasonNXDOMAINRewrite, ReasonOtherTypeAnswered,
 		ReasonNoAddressAtAll, ReasonNotMeasurable, ReasonEgressDiffers, ReasonEgressSame,
@@ -86,8 +87,8 @@ func Reasons() []Reason {
 		ReasonConnected, ReasonConnectGranted, ReasonProxyAuth, ReasonConnectDenied, ReasonProxyUnreachable,
 		ReasonNoProxy, ReasonNotTried, ReasonFailed, ReasonDisabledByFlag, ReasonExplicit, ReasonNothingConfigured,
 		ReasonPACFlag, ReasonPACWPAD, ReasonPACUnusable, ReasonChainVerified, ReasonUnknownIssuer, ReasonChainInvalid,
-		ReasonHandshakeFailed, ReasonNoPath, ReasonEchoIdentical, ReasonHeadRewritten, ReasonNotEchoed,
-		ReasonTokenMissing, ReasonNoAnswer, ReasonProxyAnswered, ReasonProxyHeaders, ReasonServerMismatch,
+		ReasonHandshakeFailed, ReasonSNIFiltered, ReasonMTUBlackHole, ReasonHandshakeReset, ReasonHandshakeTimeout, ReasonNoPath, ReasonEchoIdentical, ReasonHeadRewritten, ReasonNotEchoed,
+		ReasonTokenMissing, ReasonNotResponder, ReasonNoAnswer, ReasonProxyAnswered, ReasonProxyHeaders, ReasonServerMismatch,
 		ReasonNoProxyHeaders, ReasonKnownAnswer, ReasonRedirect, ReasonLoginPage, ReasonUnexpectedAnswer,
 	}
 }

@@ -79,6 +79,10 @@ const (
 	DNSTimeout  Observed = "timeout"
 	DNSBogon    Observed = "bogon"
 	DNSMismatch Observed = "mismatch"
+	// DNSHijacked: the resolver answers names that do not exist, and this
+	// answer is that same address (captive-portal DNS, a walled garden,
+	// NXDOMAIN rewriting): the real answer cannot be known through it.
+	DNSHijacked Observed = "hijacked"
 	DNSError    Observed = "error"
 	// DNSNotRun: the check could not be attempted (status error).
 	DNSNotRun Observed = "not_run"
@@ -112,7 +116,8 @@ const (
 const (
 	TLSGenuine     Observed = "genuine"     // chains to the genuine roots and is valid for the name
 	TLSIntercepted Observed = "intercepted" // chains elsewhere: an inspection CA re-signed it
-	TLSInvalid     Observed = "invalid"     // the handshake failed, or the genuine chain is invalid
+	TLSInvalid     Observed = "invalid"     // a certificate problem: the genuine chain is invalid (expired, wrong name)
+	TLSBlocked     Observed = "blocked"     // the TCP connection opened but the handshake was stopped (reset, stalled, cut)
 	TLSUnreachable Observed = "unreachable" // no TCP path (see the proxy check)
 	TLSNotRun      Observed = "not_run"     // the check could not be attempted
 )
@@ -150,6 +155,11 @@ const (
 	// ReasonParameterProblem: ICMP parameter problem (IPv4 type 12,
 	// ICMPv6 type 4): a device on the path could not parse the SYN.
 	ReasonParameterProblem Reason = "parameter_problem"
+	// ReasonHandshakeByMiddlebox: a device short of the room completed or
+	// answered the handshake (a SYN proxy, a firewall's TCP intercept or
+	// SYN cookies): observed filtered when nothing behind it answers,
+	// closed when the room refuses behind it; never pass.
+	ReasonHandshakeByMiddlebox Reason = "handshake_by_middlebox"
 )
 
 // Path reasons beyond the TCP ones.
@@ -171,7 +181,7 @@ const (
 	ReasonAllowedNet         Reason = "allowed_net"            // private answers inside --allow-net
 	ReasonCDNEdgeDiffers     Reason = "cdn_edge_differs"       // no address in common, same CNAME target
 	ReasonNoReferenceAnswers Reason = "no_reference_answers"   // references gave nothing to compare
-	ReasonNXDOMAINRewrite    Reason = "nxdomain_rewrite"       // the answer is the resolver's NXDOMAIN rewrite
+	ReasonNXDOMAINRewrite    Reason = "nxdomain_rewrite"       // the answer is what the resolver gives names that do not exist
 	ReasonOtherTypeAnswered  Reason = "other_type_answered"    // empty type, the other address type has addresses
 	ReasonNoAddressAtAll     Reason = "no_address_of_any_type" // no address type has addresses
 	ReasonNotMeasurable      Reason = "not_measurable"         // an interception check got no usable answer
@@ -222,11 +232,16 @@ const (
 	ReasonUnknownIssuer     Reason = "unknown_issuer"     // the chain ends in another CA
 	ReasonChainInvalid      Reason = "chain_invalid"      // the genuine chain is invalid
 	ReasonHandshakeFailed   Reason = "handshake_failed"   // the TLS handshake failed
+	ReasonSNIFiltered       Reason = "sni_filtered"       // the name's handshake is stopped, a control name to the same address completes
+	ReasonMTUBlackHole      Reason = "mtu_black_hole"     // the handshake stalls, and completes with a small MSS
+	ReasonHandshakeReset    Reason = "reset"              // the handshake was reset, and no control completed
+	ReasonHandshakeTimeout  Reason = "timeout"            // the handshake stalled, and no control completed
 	ReasonNoPath            Reason = "no_path"            // no TCP path to the server
 	ReasonEchoIdentical     Reason = "echo_identical"     // the responder saw the request as sent
 	ReasonHeadRewritten     Reason = "head_rewritten"     // the request head was rewritten
 	ReasonNotEchoed         Reason = "not_echoed"         // something else answered for the responder
 	ReasonTokenMissing      Reason = "token_missing"      // the echo lacks the request's token
+	ReasonNotResponder      Reason = "not_responder"      // an echo without X-Roompath-Echo: not a roompath responder
 	ReasonNoAnswer          Reason = "no_answer"          // the responder did not answer
 	ReasonProxyAnswered     Reason = "proxy_answered"     // a proxy answered in the server's name
 	ReasonProxyHeaders      Reason = "proxy_headers"      // the answer carries proxy headers
@@ -274,6 +289,9 @@ const (
 	// FailureDNSNXDOMAINRewrite: a name that does not exist got an
 	// address (the resolver rewrites NXDOMAIN).
 	FailureDNSNXDOMAINRewrite Failure = "dns_nxdomain_rewrite"
+	// FailureDNSHijacked: the answer is the address the resolver gives
+	// names that do not exist (observed hijacked).
+	FailureDNSHijacked        Failure = "dns_hijacked"
 	FailureSSLUnknownAuth     Failure = "ssl_unknown_authority"
 	FailureSSLInvalidHostname Failure = "ssl_invalid_hostname"
 	FailureSSLInvalidCert     Failure = "ssl_invalid_certificate"

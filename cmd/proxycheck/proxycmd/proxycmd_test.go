@@ -281,7 +281,7 @@ func TestHostilePeersEndInTime(t *testing.T) {
 		"proxy/config":                    "pass explicit",
 		"proxy/zoom.us:443":               "warn direct", // the configured proxy is silent
 		"proxy/zoom.us:8801":              "fail blocked",
-		"tls/zoom.us:443":                 "fail invalid",
+		"tls/zoom.us:443":                 "fail blocked",
 		"http/http://echo.lab.test:8080/": "fail modified",
 	}
 	if diff := cmp.Diff(want, observed(rep)); diff != "" || code != report.ExitFail {

@@ -101,6 +101,9 @@ func (f *fakes) start(ctx context.Context, genuine, inspect *proxytest.CA) error
 		{"TRANSPARENT", proxytest.TransparentProxy{Upstream: echoLn.Addr().String()}.Serve},
 		{"PORTAL", proxytest.CaptivePortal{Mode: proxytest.PortalRedirect}.Serve},
 		{"NO_PORTAL", proxytest.CaptivePortal{Mode: proxytest.PortalNone}.Serve},
+		{"ECHO_NOT_RESPONDER", proxytest.PlainEcho{}.Serve},
+		{"BLOCK_PAGE", proxytest.BlockPage{}.Serve},
+		{"ORIGIN_HTTP", proxytest.Origin{}.Serve},
 	}
 	for _, s := range steps {
 		if _, err := f.listen(s.name, s.serve); err != nil {

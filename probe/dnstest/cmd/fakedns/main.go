@@ -1,10 +1,14 @@
 // Command fakedns runs fake DNS resolvers on loopback addresses, for the
 // dig comparison script and for trying dnscheck by hand. Each -serve
-// IP=MODE[,key=value...] starts one (keys: sinkhole, sinkhole6, from,
-// delay, rewrite, whoami, names separated by '+'); it prints one "ready
-// IP:PORT MODE" line per server and runs until SIGINT or SIGTERM.
+// IP=MODE[,key=value...] starts one (keys: sinkhole, sinkhole6, hijack,
+// hijack6, from, delay, rewrite, whoami, names separated by '+'); it
+// prints one "ready IP:PORT MODE" line per server and runs until SIGINT or
+// SIGTERM. Mode hijack answers every name, nonexistent ones included, with
+// one address (captive-portal DNS); answer,rewrite=ADDR rewrites only the
+// names the zone lacks (NXDOMAIN rewriting).
 //
 //	go run ./probe/dnstest/cmd/fakedns -port 5300 -serve 127.0.0.2=answer -serve 127.0.0.3=sinkhole,names=zoom.us
+//	go run ./probe/dnstest/cmd/fakedns -port 5300 -serve 127.0.0.4=hijack,hijack=10.99.0.1 -serve 127.0.0.5=answer,rewrite=198.51.100.7
 package main
 
 import (
@@ -27,7 +31,7 @@ func (s *serveFlags) Set(v string) error { *s = append(*s, v); return nil }
 func main() {
 	var serves serveFlags
 	port := flag.Int("port", 0, "port for every server (0: a free one each)")
-	flag.Var(&serves, "serve", "IP=MODE[,key=value...] (repeatable); modes: answer, sinkhole, nxdomain, servfail, refused, silent, truncate, truncate-notcp, wrongid, wrongid-then-right, othersource, slow, malformed")
+	flag.Var(&serves, "serve", "IP=MODE[,key=value...] (repeatable); modes: answer, sinkhole, nxdomain, servfail, refused, silent, truncate, truncate-notcp, wrongid, wrongid-then-right, othersource, slow, malformed, hijack")
 	flag.Parse()
 	if len(serves) == 0 {
 		serves = serveFlags{"127.0.0.1=answer"}
@@ -80,6 +84,10 @@ func setKey(cfg *dnstest.Config, kv string) error {
 		cfg.Sinkhole = v
 	case "sinkhole6":
 		cfg.Sinkhole6 = v
+	case "hijack":
+		cfg.Hijack = v
+	case "hijack6":
+		cfg.Hijack6 = v
 	case "from":
 		cfg.From = v
 	case "rewrite":
