@@ -38,10 +38,12 @@ bench: build ## Go benchmarks, then portcheck beside nmap on a /20 sweep in the 
 	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./report/ ./internal/targets/
 	$(GO) run ./internal/benchsweep
 
-compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, blackbox_exporter (root for the lab ones)
+compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, nmap on the messy-network labs, blackbox_exporter (root for the lab ones)
 	scripts/compare-dig.sh
 	scripts/compare-curl.sh
 	scripts/compare-traceroute.sh
+	scripts/compare-synproxy.sh
+	scripts/compare-messy.sh
 	$(GO) run ./internal/benchexporter
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
