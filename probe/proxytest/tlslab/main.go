@@ -9,15 +9,10 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/roompath/roompath/netpath/nslab"
 	"github.com/roompath/roompath/probe/proxytest"
@@ -58,12 +53,5 @@ func run(dir string) error {
 	}
 	info := labInfo{Client: lab.Client.Name, R1: lab.R1.Name, R2: lab.R2.Name, Far: lab.Far.Name, Near: lab.Near.Name,
 		RootPEM: root, Filtered: proxytest.TLSLabFiltered, TLSLab: lab}
-	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() { _, _ = io.Copy(io.Discard, os.Stdin); stop() }()
-	<-ctx.Done()
-	return nil
+	return nslab.Hold(info)
 }

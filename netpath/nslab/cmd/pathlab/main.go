@@ -6,12 +6,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/roompath/roompath/netpath/nslab"
 )
@@ -30,16 +26,7 @@ func main() {
 	}
 	defer lab.Close()
 	info := labInfo{Client: lab.Client.Name, R1: lab.R1.Name, R2: lab.R2.Name, Room: lab.Room.Name, PathLab: lab}
-	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
+	if err := nslab.Hold(info); err != nil {
 		fmt.Fprintln(os.Stderr, "pathlab:", err)
-		return
-	}
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(io.Discard, os.Stdin); done <- struct{}{} }()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-sig:
 	}
 }

@@ -8,13 +8,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/roompath/roompath/netpath/nslab"
 )
@@ -36,16 +32,7 @@ func main() {
 	}
 	defer lab.Close()
 	info := labInfo{Client: lab.Client.Name, R: lab.R.Name, Room: lab.Room.Name, S: lab.S.Name, Far: lab.Far.Name, SynproxyLab: lab}
-	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
+	if err := nslab.Hold(info); err != nil {
 		fmt.Fprintln(os.Stderr, "synlab:", err)
-		return
-	}
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(io.Discard, os.Stdin); done <- struct{}{} }()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-sig:
 	}
 }
