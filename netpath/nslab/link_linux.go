@@ -262,3 +262,24 @@ func (n *NS) SetIsolated(ifName string, on bool) error {
 	}
 	return nil
 }
+
+// veth is one veth pair of a lab's plan: a's end aIf with aAddrs and b's
+// end bIf with bAddrs (CIDRs).
+type veth struct {
+	a      *NS
+	aIf    string
+	aAddrs []string
+	b      *NS
+	bIf    string
+	bAddrs []string
+}
+
+// linkAll creates every pair of a plan, in order.
+func (l *Lab) linkAll(pairs []veth) error {
+	for _, v := range pairs {
+		if err := l.Link(v.a, v.aIf, v.aAddrs, v.b, v.bIf, v.bAddrs); err != nil {
+			return err
+		}
+	}
+	return nil
+}

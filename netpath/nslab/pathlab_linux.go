@@ -67,22 +67,12 @@ func (p *PathLab) wireChain() error {
 	for _, a := range []string{plOpen6, plDropped6, plReject6, plForged6} {
 		room = append(room, a+"/64")
 	}
-	links := []struct {
-		a      *NS
-		aIf    string
-		aAddrs []string
-		b      *NS
-		bIf    string
-		bAddrs []string
-	}{
+	if err := p.Lab.linkAll([]veth{
 		{p.Client, plIfClientR1, cidrs(plClient, plClient6), p.R1, plIfR1Client, cidrs(plR1Client, plR1Cl6)},
 		{p.R1, plIfR1R2, cidrs(plR1R2, plR1R26), p.R2, plIfR2R1, cidrs(plR2R1, plR2R16)},
 		{p.R2, plIfR2Room, cidrs(plR2Room, plR2Room6), p.Room, plIfRoomR2, room},
-	}
-	for _, l := range links {
-		if err := p.Lab.Link(l.a, l.aIf, l.aAddrs, l.b, l.bIf, l.bAddrs); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	if err := p.R1.setMTU(plIfR1R2, plPathMTU); err != nil {
 		return err

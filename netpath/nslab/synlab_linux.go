@@ -51,23 +51,13 @@ func (p *SynproxyLab) addNamespaces() error {
 
 // wire links Client–R, R–Room, R–S and S–Far.
 func (p *SynproxyLab) wire() error {
-	links := []struct {
-		a      *NS
-		aIf    string
-		aAddrs []string
-		b      *NS
-		bIf    string
-		bAddrs []string
-	}{
+	if err := p.Lab.linkAll([]veth{
 		{p.Client, slIfClientR, cidrs(slClient, slClient6), p.R, slIfRClient, cidrs(slRClient, slRClient6)},
 		{p.R, slIfRRoom, cidrs(slRRoom, slRRoom6), p.Room, slIfUp, append(cidrs(slRefused, slRefused6), cidrs(slProxied, slProxied6)...)},
 		{p.R, slIfRS, cidrs(slRS, slRS6), p.S, slIfSR, cidrs(slSR, slSR6)},
 		{p.S, slIfSFar, cidrs(slSFar, slSFar6), p.Far, slIfUp, append(cidrs(slBehindSilent, slBehind6), slRejectedSilent+"/24")},
-	}
-	for _, l := range links {
-		if err := p.Lab.Link(l.a, l.aIf, l.aAddrs, l.b, l.bIf, l.bAddrs); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	return nil
 }

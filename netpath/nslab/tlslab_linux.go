@@ -62,23 +62,13 @@ func (p *TLSLab) wire() error {
 	for _, a := range []string{tlClean, tlSNIReset, tlSNIDrop, tlHardReset, tlHardDrop} {
 		near = append(near, a+"/24")
 	}
-	links := []struct {
-		a      *NS
-		aIf    string
-		aAddrs []string
-		b      *NS
-		bIf    string
-		bAddrs []string
-	}{
+	if err := p.Lab.linkAll([]veth{
 		{p.Client, tlIfClientR1, cidrs(tlClient, tlClient6), p.R1, tlIfR1Client, cidrs(tlR1Client, tlR1Client6)},
 		{p.R1, tlIfR1R2, cidrs(tlR1R2, tlR1R26), p.R2, tlIfR2R1, cidrs(tlR2R1, tlR2R16)},
 		{p.R2, tlIfR2Far, cidrs(tlR2Far, tlR2Far6), p.Far, tlIfFarR2, cidrs(tlBig, tlBig6)},
 		{p.R1, tlIfR1Near, cidrs(tlR1Near, tlR1Near6), p.Near, tlIfNearR1, near},
-	}
-	for _, l := range links {
-		if err := p.Lab.Link(l.a, l.aIf, l.aAddrs, l.b, l.bIf, l.bAddrs); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	if err := p.R1.setMTU(tlIfR1R2, tlSmallMTU); err != nil {
 		return err
