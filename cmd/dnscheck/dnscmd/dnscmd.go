@@ -80,6 +80,8 @@ func usage(w io.Writer, fs *pflag.FlagSet) {
 Resolves each NAME (default: the Zoom endpoints below) for each --type
 through each resolver at once, and names what is wrong: NXDOMAIN, empty
 answers, SERVFAIL, REFUSED, timeouts, sinkholed or private answers (bogon),
+answers equal to what names that do not exist get (hijacked: captive-portal
+DNS, walled gardens),
 answers with nothing in common with the --reference resolvers (mismatch),
 replies with a wrong query id or from an unexpected address, NXDOMAIN
 rewriting, and which address really resolves (whoami).

@@ -46,6 +46,9 @@ observed:
                      the room (host_unreach)
   reset_by_middlebox a reset in the room's name came from detail.reset_hop, fewer
                      hops away than the room: a firewall that denies with reset
+  (reason handshake_by_middlebox) a device in front of the room completed the
+                     handshake (a SYN proxy): reached when a reset followed,
+                     dropped when nothing behind it answered; never a pass
   neighbor_failed    this host's ARP/ND for the on-link room (or the gateway)
                      failed; with the gateway answering, that is Wi-Fi client
                      isolation or a wrong VLAN (see hint)

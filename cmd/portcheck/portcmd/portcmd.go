@@ -38,7 +38,10 @@ Each target gets one result: open (syn_ack), closed (conn_refused),
 filtered (no_response: silently dropped; admin_prohibited or port_unreach:
 rejected by a firewall, reported_by names it), unreachable (host_unreach,
 net_unreach: from a router, or this host's own ARP failure), no_route (the
-local table has no usable route) or local_denied (a local firewall).
+local table has no usable route) or local_denied (a local firewall). A
+handshake completed by a device in front of the room (a SYN proxy, TCP
+intercept) is closed or filtered with reason handshake_by_middlebox, never
+open: what follows the handshake shows whether the room answered.
 
 Examples:
   portcheck 10.10.5.23                      # the room's controller port

@@ -31,7 +31,10 @@ only on its port). Checks and their observed states:
            proxy_auth_required (detail.auth_schemes), blocked; plus one
            proxy/config result: none, explicit, pac, pac_error
   tls      per host on --tls-port: genuine, intercepted (detail.issuer,
-           subjects, system_trusts, vendor), invalid, unreachable
+           subjects, system_trusts, vendor), invalid (a certificate
+           problem only), blocked (reason mtu_black_hole, sni_filtered,
+           reset or timeout; detail.mtu_probe and detail.control are the
+           control handshakes that prove it), unreachable
   http     against --echo (a roompath responder): clean or modified
            (added_headers, removed_headers, changed_headers,
            request_line_changed); without --echo a weaker check of port 80
