@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/roompath/roompath/netpath"
 	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
@@ -161,6 +162,12 @@ func (e evidence) healthy() *report.Verdict {
 			steps = append(steps, r.Hint)
 		}
 	}
+	if t, ok := e.find(vocab.CheckTCP, e.port); ok && unconfirmed(t) {
+		// Something answered the handshake, but not long enough was waited
+		// to see that the room did: never a pass on that evidence alone.
+		return &report.Verdict{Status: report.StatusWarn, NextSteps: steps,
+			Message: fmt.Sprintf("TCP %d to %s completed a handshake, but --timeout ended before the check could see the room itself answer behind it (a SYN proxy would look the same); nothing along the decision path failed.", e.port, e.room)}
+	}
 	if len(steps) == 0 {
 		steps = append(steps, "If the room still shows an error, the network is not the cause: check pairing, activation and version alignment.")
 	}
@@ -208,4 +215,11 @@ func deref[T ~string](s *T) string {
 		return ""
 	}
 	return string(*s)
+}
+
+// unconfirmed says whether a TCP result's handshake was not confirmed as
+// the room's own (the wait after it was cut short).
+func unconfirmed(r report.Result) bool {
+	d := tcpDetail(r)
+	return d != nil && d.AfterHandshake == netpath.AfterHandshakeUnconfirmed
 }

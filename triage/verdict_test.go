@@ -102,6 +102,8 @@ var pathCases = []struct {
 	{"two addresses, both fail", []report.Result{
 		r("tcp", "room-1 (10.10.5.23:9090)", report.StatusFail, "filtered", "admin_prohibited", "10.0.30.2", &probe.TCPDetail{Address: "10.10.5.23", Port: 9090}),
 		r("tcp", "room-1 (10.10.5.24:9090)", report.StatusFail, "filtered", "no_response", "", &probe.TCPDetail{Address: "10.10.5.24", Port: 9090})}},
+	{"handshake answered, the room not confirmed in time", []report.Result{
+		r("tcp", "10.10.5.23:9090", report.StatusWarn, "open", "syn_ack", "10.10.5.23", &probe.TCPDetail{Port: 9090, AfterHandshake: netpath.AfterHandshakeUnconfirmed, HandshakeNote: "the wait was cut short"})}},
 	{"healthy, routed", []report.Result{openRoom, r("path", "10.10.5.23:9090", report.StatusPass, "reached", "syn_ack", "10.10.5.23",
 		func() *pathprobe.Detail { d := routed(); d.ReachTTL = ptr(3); return d }())}},
 }
