@@ -29,6 +29,8 @@ func ErrnoFailure(e syscall.Errno) (vocab.Failure, bool) {
 		return vocab.FailureTimeout, true
 	case syscall.EACCES, syscall.EPERM:
 		return vocab.FailurePermissionDenied, true
+	case syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS:
+		return vocab.FailureLocalResources, true
 	}
 	return "", false
 }

@@ -30,6 +30,8 @@ func ErrnoFailure(e syscall.Errno) (vocab.Failure, bool) {
 		return vocab.FailureTimeout, true
 	case windows.WSAEACCES:
 		return vocab.FailurePermissionDenied, true
+	case windows.WSAEMFILE, windows.WSAENOBUFS:
+		return vocab.FailureLocalResources, true
 	}
 	return "", false
 }

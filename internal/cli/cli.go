@@ -91,8 +91,8 @@ func Execute(t Tool, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
 		return report.ExitUsage
 	}
-	if t.Common.Timeout <= 0 {
-		fmt.Fprintf(stderr, "%s: --timeout must be positive, got %s\n", t.Name, t.Common.Timeout)
+	if err := CheckDuration("timeout", t.Common.Timeout, MinTimeout, MaxTimeout); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
 		return report.ExitUsage
 	}
 	enc, err := report.NewEncoder(t.Common.Output, stdout, report.EncoderOptions{Color: isTerminal(stdout) && os.Getenv("NO_COLOR") == ""})

@@ -29,6 +29,9 @@ func PrepareSub(t Tool, args []string) (*Sub, error) {
 	if err := t.Flags.Parse(args); err != nil {
 		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", t.Name, err)}
 	}
+	if err := CheckDuration("timeout", t.Common.Timeout, MinTimeout, MaxTimeout); err != nil {
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", t.Name, err)}
+	}
 	if err := t.Prepare(t.Flags.Args()); err != nil {
 		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", t.Name, err)}
 	}

@@ -62,6 +62,7 @@ func Failures() []Failure {
 		FailureSSLInvalidCert, FailureSSLHandshake, FailureProxyDenied, FailureProxyAuthRequired,
 		FailureHTTPInvalidResponse, FailureHTTPHeadTooLarge, FailurePACInvalid, FailureStatusHTTP,
 		FailureStatusNotJSON, FailureStatusNotStatuspage, FailureStatusBodyTooLarge, FailureStatusTooManyRedirects,
+		FailureLocalResources, FailureAddrNotAllowed, FailurePACLimit,
 	}
 }
 

@@ -319,6 +319,17 @@ const (
 	FailureStatusBodyTooLarge Failure = "status_body_too_large"
 	// FailureStatusTooManyRedirects: a redirect loop or chain.
 	FailureStatusTooManyRedirects Failure = "status_too_many_redirects"
+	// FailureLocalResources: this host ran out of sockets, file
+	// descriptors or buffers (EMFILE, ENFILE, ENOBUFS): an error of the
+	// prober, never evidence about the target.
+	FailureLocalResources Failure = "local_resource_exhausted"
+	// FailureAddrNotAllowed: the connection was not attempted because the
+	// address (a redirect's, or one a name resolved to) lies outside the
+	// allowlist of the exporter.
+	FailureAddrNotAllowed Failure = "address_not_allowed"
+	// FailurePACLimit: a PAC script exceeded its time or memory budget
+	// (a loop, a string that doubles): it was stopped.
+	FailurePACLimit Failure = "pac_limit_exceeded"
 )
 
 // UnknownPrefix starts the failure string of anything unmapped; the

@@ -33,7 +33,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{Name: "zero max hops", Args: []string{"--max-hops", "0", "10.0.0.1"}, Want: "--max-hops must be 1-255, got 0"},
 		{Name: "too many max hops", Args: []string{"--max-hops", "300", "10.0.0.1"}, Want: "--max-hops must be 1-255, got 300"},
 		{Name: "bad timeout", Args: []string{"--timeout", "banana", "10.0.0.1"}, Want: `invalid argument "banana"`},
-		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "10.0.0.1"}, Want: "must be positive"},
+		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "10.0.0.1"}, Want: "below the minimum"},
 		{Name: "port zero", Args: []string{"--port", "0", "10.0.0.1"}, Want: "--port must be 1-65535"},
 		{Name: "port too big", Args: []string{"--port", "70000", "10.0.0.1"}, Want: `invalid argument "70000"`},
 		{Name: "no room", Args: []string{}, Want: "no room"},

@@ -39,7 +39,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{Name: "huge sweep", Args: []string{"10.0.0.0/4"}, Want: "even with --force"},
 		{Name: "above max-targets", Args: []string{"10.0.0.0/15"}, Want: "add --force"},
 		{Name: "bad timeout", Args: []string{"--timeout", "banana", "127.0.0.1"}, Want: `invalid argument "banana"`},
-		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "127.0.0.1"}, Want: "must be positive"},
+		{Name: "negative timeout", Args: []string{"--timeout", "-1s", "127.0.0.1"}, Want: "below the minimum"},
 		{Name: "no targets", Args: []string{}, Want: "no targets"},
 		{Name: "bad format", Args: []string{"-o", "yaml", "127.0.0.1"}, Want: `unknown output format "yaml"`},
 		{Name: "bad expect", Args: []string{"--expect", "maybe", "127.0.0.1"}, Want: "--expect"},

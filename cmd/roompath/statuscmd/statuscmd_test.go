@@ -68,7 +68,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"no host", []string{"--url", "https:///api"}, "no host"},
 		{"bad fallback", []string{"--fallback-url", "gopher://x"}, "--fallback-url"},
 		{"bad timeout", []string{"--timeout", "banana"}, `invalid argument "banana"`},
-		{"zero timeout", []string{"--timeout", "0s"}, "must be positive"},
+		{"zero timeout", []string{"--timeout", "0s"}, "below the minimum"},
 		{"argument", []string{"zoom.us"}, "unexpected argument"},
 		{"bad format", []string{"-o", "xml"}, "unknown output format"},
 	}
