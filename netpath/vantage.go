@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 
 	"github.com/roompath/roompath/report"
 )
@@ -23,7 +22,7 @@ func Vantage() report.Vantage {
 	v.Resolvers = SystemResolvers()
 	for _, k := range proxyVars {
 		if val := os.Getenv(k); val != "" {
-			v.Proxy[k] = redactProxy(val)
+			v.Proxy[k] = report.RedactURL(val)
 		}
 	}
 	v.Privileged = HasRawSocket()
@@ -66,17 +65,4 @@ func Interfaces() []report.Interface {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
-}
-
-// redactProxy hides credentials in a proxy URL (user:pass@host).
-func redactProxy(s string) string {
-	at := strings.LastIndex(s, "@")
-	if at < 0 {
-		return s
-	}
-	scheme := ""
-	if i := strings.Index(s, "://"); i >= 0 && i < at {
-		scheme = s[:i+3]
-	}
-	return scheme + "REDACTED" + s[at:]
 }

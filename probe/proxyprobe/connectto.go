@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/roompath/roompath/probe"
 )
 
 // ConnectTo redirects connections the way curl's --connect-to does: a
@@ -74,6 +76,11 @@ func splitBracketed(s string) ([]string, error) {
 type Dialer struct {
 	// Rules are tried in order; the first match wins.
 	Rules []ConnectTo
+	// Guard, when set, is asked at connect time about every address a
+	// connection goes to (after the rules and name resolution): the
+	// exporter's allowlist. A refused address fails the dial with
+	// address_not_allowed.
+	Guard probe.AddrGuard
 	// dial is the seam under the rules; nil means a net.Dialer.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
@@ -104,6 +111,6 @@ func (d *Dialer) DialContext(ctx context.Context, hostport string) (net.Conn, er
 	if d.dial != nil {
 		return d.dial(ctx, "tcp", addr)
 	}
-	var nd net.Dialer
+	nd := net.Dialer{Control: d.Guard.Control(nil)}
 	return nd.DialContext(ctx, "tcp", addr)
 }

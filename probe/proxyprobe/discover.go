@@ -3,7 +3,6 @@ package proxyprobe
 import (
 	"context"
 	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -118,7 +117,7 @@ const (
 func readEnv(get func(string) string, cfg *Settings, d *ConfigDetail) {
 	for _, n := range envNames {
 		if v := get(n); v != "" {
-			d.Env[n] = redact(v)
+			d.Env[n] = report.RedactURL(v)
 		}
 	}
 	env := &httpproxy.Config{
@@ -195,21 +194,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// redact hides credentials in a proxy setting.
-func redact(v string) string {
-	s := v
-	if !strings.Contains(s, "://") {
-		s = "http://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		if strings.Contains(v, "@") {
-			return "REDACTED"
-		}
-		return v
-	}
-	u.User = url.User("REDACTED")
-	return u.String()
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/roompath/roompath/report"
 )
 
 // Hop kinds: how a connection reaches its target.
@@ -123,7 +125,7 @@ func ParseProxyURL(s string) (Hop, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return Hop{}, fmt.Errorf("proxy setting is not a URL or host:port (%s)", redact(s))
+		return Hop{}, fmt.Errorf("proxy setting is not a URL or host:port (%s)", report.RedactURL(s))
 	}
 	return HopFromURL(u)
 }

@@ -173,16 +173,3 @@ func TestTargetURL(t *testing.T) {
 		}
 	}
 }
-
-func TestRedact(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"http://user:secret@proxy:3128", "http://REDACTED@proxy:3128"},
-		{"proxy:3128", "proxy:3128"},
-		{"u:p@proxy:3128", "http://REDACTED@proxy:3128"},
-	}
-	for _, tt := range tests {
-		if got := redact(tt.in); got != tt.want {
-			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
