@@ -26,6 +26,17 @@ const (
 	minSamples = 8
 )
 
+// Bounds of a sweep's rate and concurrency, as the commands accept them:
+// below MinRate a sweep of a /24 would take most of an hour per port (and
+// 1e-300 would never start its second probe); above MaxRate the limiter
+// is no limit a network would notice. MaxConcurrency is DefaultMaxOpen: a
+// sweep never holds more sockets than that, so more slots would be unused.
+const (
+	MinRate        = 0.1
+	MaxRate        = 100000
+	MaxConcurrency = DefaultMaxOpen
+)
+
 // SweepConfig bounds a sweep. Zero values mean the defaults.
 type SweepConfig struct {
 	// Concurrency caps probes still inside their expected answer time.

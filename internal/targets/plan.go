@@ -113,6 +113,12 @@ func (p Plan) yieldSpec(ctx context.Context, s *Spec, resolve Resolver, yield fu
 	return true
 }
 
+// MaxListed is the most targets ReadList accepts from one list: each is
+// held in memory until the list is read, so an endless list (yes
+// 10.0.0.1 | portcheck --targets-file -) is refused here, not by the
+// out-of-memory killer. A sweep that large is a CIDR or a range.
+const MaxListed = 1 << 18
+
 // ReadList reads targets from r: one or more per line, separated by spaces
 // or commas; '#' starts a comment. Errors name the line.
 func ReadList(r io.Reader) ([]Spec, error) {
@@ -122,6 +128,9 @@ func ReadList(r io.Reader) ([]Spec, error) {
 	for line := 1; sc.Scan(); line++ {
 		text, _, _ := strings.Cut(sc.Text(), "#")
 		for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if len(out) == MaxListed {
+				return nil, fmt.Errorf("line %d: more than %d targets in one list (give a CIDR or a range)", line, MaxListed)
+			}
 			s, err := Parse(f)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %v", line, err)

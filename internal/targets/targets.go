@@ -66,6 +66,11 @@ func Parse(s string) (Spec, error) {
 	if err != nil {
 		return Spec{}, err
 	}
+	if sp.Kind != KindHost {
+		if err := checkZone(s, sp.First); err != nil {
+			return Spec{}, err
+		}
+	}
 	return sp, nil
 }
 

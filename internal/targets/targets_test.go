@@ -2,7 +2,10 @@ package targets
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -42,6 +45,10 @@ func TestParse(t *testing.T) {
 		{in: strings.Repeat("a", 64) + ".example", wantErr: "1-63 characters"},
 		{in: "host.123", wantErr: "last label is numeric"},
 		{in: "[2001:db8::1", wantErr: "invalid target"},
+		{in: "fe80::1%nonexist", wantErr: `invalid target "fe80::1%nonexist": zone "nonexist" names no interface of this host`},
+		{in: "[fe80::1%nonexist]:9090", wantErr: `zone "nonexist" names no interface`},
+		{in: "fe80::1%nonexist-ff", wantErr: `zone "nonexist" names no interface`},
+		{in: "fe80::1%99999999", wantErr: `zone "99999999" names no interface`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -63,6 +70,22 @@ func TestParse(t *testing.T) {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestParseZoneOfARealInterface accepts zones that name an interface of
+// this host, by name and by index.
+func TestParseZoneOfARealInterface(t *testing.T) {
+	ifs, err := net.Interfaces()
+	if err != nil || len(ifs) == 0 {
+		t.Skipf("no interfaces to name: %v", err)
+	}
+	for _, z := range []string{ifs[0].Name, strconv.Itoa(ifs[0].Index)} {
+		in := "fe80::1%" + z
+		sp, err := Parse(in)
+		if err != nil || sp.Kind != KindAddr || sp.First.Zone() != z {
+			t.Errorf("Parse(%q) = %+v, %v; want the address with zone %q", in, sp, err, z)
+		}
 	}
 }
 
@@ -147,8 +170,30 @@ func TestReadList(t *testing.T) {
 	}
 }
 
+// endless is a list that never ends: the same line forever.
+type endless struct{ line []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e.line) <= len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// TestReadListRefusesAnEndlessList checks that a list past MaxListed is
+// refused with one line naming the limit, instead of growing until memory
+// runs out.
+func TestReadListRefusesAnEndlessList(t *testing.T) {
+	_, err := ReadList(&endless{line: []byte("10.0.0.1, 10.0.0.2\n")})
+	want := fmt.Sprintf("line %d: more than %d targets in one list", MaxListed/2+1, MaxListed)
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("err = %v, want one line starting %q", err, want)
+	}
+}
+
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"10.0.0.1", "10.0.0.0/24", "10.0.0.1-40", "[::1]:9090", "host:1", "a-b.example", "::ffff:1.2.3.4", "fe80::1%eth0", "1-2-3", "[x]:"} {
+	for _, s := range []string{"10.0.0.1", "10.0.0.0/24", "10.0.0.1-40", "[::1]:9090", "host:1", "a-b.example", "::ffff:1.2.3.4", "fe80::1%eth0", "fe80::1%nonexist", "[fe80::1%1]:9090", "fe80::1%lo-ff", "1-2-3", "[x]:"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

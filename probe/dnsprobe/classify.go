@@ -78,18 +78,6 @@ func errorObservation(t dnsTry) (vocab.Observed, vocab.Failure) {
 	return vocab.DNSTimeout, vocab.FailureTimeout
 }
 
-// evidence sums the refused replies of every exchange of a try.
-func evidence(t dnsTry) dnsExchange {
-	var sum dnsExchange
-	for _, ex := range t.Exchanges {
-		sum.WrongIDs = append(sum.WrongIDs, ex.WrongIDs...)
-		sum.Strays = append(sum.Strays, ex.Strays...)
-		sum.Malformed += ex.Malformed
-		sum.WrongQuestion += ex.WrongQuestion
-	}
-	return sum
-}
-
 func rcodeString(rc int) string {
 	if s, ok := dns.RcodeToString[rc]; ok {
 		return s

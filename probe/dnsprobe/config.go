@@ -89,9 +89,11 @@ type DNSConfig struct {
 	// Whoami is the name asked to learn which address really queries the
 	// authoritative servers; empty turns the check off.
 	Whoami string
-	// WhoamiType is the type asked for Whoami; zero means A.
+	// WhoamiType is the type asked for Whoami: A, AAAA or TXT; zero means
+	// A.
 	WhoamiType uint16
-	// Parallel caps the queries in flight; zero means DefaultParallel.
+	// Parallel caps the queries in flight, at most MaxParallel; zero
+	// means DefaultParallel.
 	Parallel int
 }
 
@@ -145,6 +147,28 @@ func (c *DNSConfig) check() error {
 	}
 	if c.Timeout < 0 || c.Attempts < 0 || c.Parallel < 0 {
 		return errors.New("timeout, attempts and parallel must not be negative")
+	}
+	if c.Parallel > MaxParallel {
+		return fmt.Errorf("parallel %d is above the maximum %d", c.Parallel, MaxParallel)
+	}
+	if c.WhoamiType != 0 && !whoamiType(c.WhoamiType) {
+		return fmt.Errorf("whoami type %s cannot carry a whoami answer (use A, AAAA or TXT)", typeString(c.WhoamiType))
+	}
+	return c.checkSize()
+}
+
+// checkSize refuses a plan of more than MaxLookups lookups before any is
+// built.
+func (c *DNSConfig) checkSize() error {
+	types := len(c.Types)
+	if c.Types == nil {
+		types = 2 // A and AAAA
+	}
+	// Each factor is at most what one run can hold in memory, so the
+	// product of two fits an int; the third is checked by division.
+	n := len(c.Names) * types
+	if n > MaxLookups || len(c.Servers) > MaxLookups/max(n, 1) {
+		return fmt.Errorf("refusing to plan %d names x %d types x %d resolvers: more than %d lookups", len(c.Names), types, len(c.Servers), MaxLookups)
 	}
 	return nil
 }

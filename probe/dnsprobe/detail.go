@@ -43,12 +43,18 @@ type Detail struct {
 	QueryID QueryCheck `json:"query_id"`
 	// Source is the address the accepted reply came from.
 	Source string `json:"source,omitempty"`
-	// UnexpectedSources are addresses that sent replies to a query sent
-	// elsewhere.
+	// UnexpectedSources are the first 5 addresses that sent replies to a
+	// query sent elsewhere.
 	UnexpectedSources []string `json:"unexpected_sources,omitempty"`
+	// UnexpectedSourceCount counts those replies, all of them.
+	UnexpectedSourceCount int `json:"unexpected_source_count,omitempty"`
 	// MalformedReplies counts replies with the right id that did not
 	// parse or answered another question.
 	MalformedReplies int `json:"malformed_replies,omitempty"`
+	// ReplyNote is a short remark on the first reply refused as malformed
+	// or cut short (its size, why it failed, its first 16 bytes in hex;
+	// peer text quoted and cut); absent when there was none.
+	ReplyNote string `json:"reply_note,omitempty"`
 	// Bogons are the answers a public name must not have.
 	Bogons []BogonAnswer `json:"bogons,omitempty"`
 	// Allowed are the private answers inside an --allow-net network, as
@@ -104,8 +110,10 @@ type QueryCheck struct {
 	Sent uint16 `json:"sent"`
 	// Received is the id of the accepted reply; null when none.
 	Received *uint16 `json:"received"`
-	// WrongIDs are the ids of replies that did not match.
+	// WrongIDs are the ids of the first 5 replies that did not match.
 	WrongIDs []uint16 `json:"wrong_ids,omitempty"`
+	// WrongIDCount counts the replies that did not match, all of them.
+	WrongIDCount int `json:"wrong_id_count,omitempty"`
 }
 
 // BogonAnswer is one answer that a public name must not have.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"strings"
@@ -42,16 +41,23 @@ type dnsExchange struct {
 	RTT time.Duration
 	// Err is why no reply was accepted (timeout, refused, reset…).
 	Err error
-	// WrongIDs lists the ids of replies from the resolver that did not
-	// match the query's id.
-	WrongIDs []uint16
-	// Strays lists the sources of replies from an address or port the
-	// query was not sent to.
-	Strays []netip.AddrPort
+	// WrongIDs are the first maxExamples ids of replies from the
+	// resolver that did not match the query's id; WrongIDCount counts
+	// them all (a reply flood must not grow the result without bound).
+	WrongIDs     []uint16
+	WrongIDCount int
+	// Strays are the first maxExamples sources of replies from an
+	// address or port the query was not sent to; StrayCount counts them
+	// all.
+	Strays     []netip.AddrPort
+	StrayCount int
 	// Malformed counts replies with the right id that did not parse.
 	Malformed int
 	// WrongQuestion counts replies with the right id for another question.
 	WrongQuestion int
+	// Note is a short, escaped remark on the first reply refused as
+	// malformed, or on a TCP message cut short; empty when none.
+	Note string
 	// duration is the wall time of the exchange, set by the caller.
 	duration time.Duration
 }
@@ -107,7 +113,7 @@ func (ns dnsSockets) exchangeUDP(ctx context.Context, server netip.AddrPort, q *
 		}
 		from := addrPortOf(addr)
 		if !sameEndpoint(from, server) {
-			ex.Strays = append(ex.Strays, from)
+			ex.stray(from)
 			continue
 		}
 		if ex.accept(buf[:n], q) {
@@ -158,17 +164,17 @@ func sameEndpoint(a, b netip.AddrPort) bool {
 // Anything else is counted as evidence and the wait goes on.
 func (ex *dnsExchange) accept(b []byte, q *dns.Msg) bool {
 	if len(b) < dnsHeaderLen {
-		ex.Malformed++
+		ex.malformedf("a %d-byte reply, shorter than a DNS header (first bytes %s)", len(b), excerpt(b))
 		return false
 	}
 	if id := binary.BigEndian.Uint16(b); id != q.Id {
-		ex.WrongIDs = append(ex.WrongIDs, id)
+		ex.wrongID(id)
 		return false
 	}
 	m := new(dns.Msg)
 	if err := m.Unpack(b); err != nil {
 		if !truncatedHeader(b) {
-			ex.Malformed++
+			ex.malformedf("a %d-byte reply that does not parse (%s; first bytes %s)", len(b), shortErr(err), excerpt(b))
 			return false
 		}
 		// A truncated reply may be cut mid-record; its header is enough
@@ -177,6 +183,9 @@ func (ex *dnsExchange) accept(b []byte, q *dns.Msg) bool {
 	}
 	if !m.Response || !sameQuestion(m, q) {
 		ex.WrongQuestion++
+		if ex.Note == "" {
+			ex.Note = wrongQuestionNote(m)
+		}
 		return false
 	}
 	ex.Reply = m
@@ -204,67 +213,6 @@ func sameQuestion(r, q *dns.Msg) bool {
 	}
 	a, b := r.Question[0], q.Question[0]
 	return a.Qtype == b.Qtype && a.Qclass == b.Qclass && strings.EqualFold(a.Name, b.Name)
-}
-
-// exchangeTCP sends q over a fresh TCP connection (RFC 7766 framing) and
-// reads replies until one is accepted or ctx ends.
-func (ns dnsSockets) exchangeTCP(ctx context.Context, server netip.AddrPort, q *dns.Msg) dnsExchange {
-	ex := dnsExchange{Transport: TransportTCP, ID: q.Id}
-	wire, err := q.Pack()
-	if err != nil {
-		ex.Err = err
-		return ex
-	}
-	start := time.Now()
-	dial := ns.dial
-	if dial == nil {
-		dial = new(net.Dialer).DialContext
-	}
-	conn, err := dial(ctx, "tcp", server.String())
-	if err != nil {
-		ex.Err = ctxErr(ctx, err)
-		return ex
-	}
-	defer conn.Close()
-	stop := bindDeadline(ctx, conn)
-	defer stop()
-	_, err = conn.Write(binary.BigEndian.AppendUint16(nil, uint16(len(wire))))
-	if err == nil {
-		_, err = conn.Write(wire)
-	}
-	if err != nil {
-		ex.Err = ctxErr(ctx, err)
-		return ex
-	}
-	return readTCPReplies(ctx, conn, q, ex, server, start)
-}
-
-func readTCPReplies(ctx context.Context, conn net.Conn, q *dns.Msg, ex dnsExchange, server netip.AddrPort, start time.Time) dnsExchange {
-	for {
-		b, err := readTCPMsg(conn)
-		if err != nil {
-			ex.Err = ctxErr(ctx, err)
-			return ex
-		}
-		if ex.accept(b, q) && !ex.Reply.Truncated {
-			ex.From, ex.RTT = server, time.Since(start)
-			return ex
-		}
-		ex.Reply = nil // a truncated reply over TCP is not an answer
-	}
-}
-
-// readTCPMsg reads one length-prefixed message.
-func readTCPMsg(r io.Reader) ([]byte, error) {
-	var l [2]byte
-	if _, err := io.ReadFull(r, l[:]); err != nil {
-		return nil, err
-	}
-	b := make([]byte, binary.BigEndian.Uint16(l[:]))
-	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, err
-	}
-	return b, nil
 }
 
 // bindDeadline makes conn's reads and writes end when ctx does; the

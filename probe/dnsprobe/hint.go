@@ -37,7 +37,7 @@ func dnsHint(l *dnsLookup, v dnsVerdict, cfg DNSConfig) string {
 	case vocab.DNSRefused:
 		return fmt.Sprintf("%s refused to resolve for this host (REFUSED): its ACL (allow-recursion/allow-query) does not cover this network; add this VLAN's subnet or hand out another resolver by DHCP.", res)
 	case vocab.DNSTimeout:
-		return fmt.Sprintf("No reply from %s in %d attempt(s) of %s: check that UDP 53 to %s is allowed from this network and that the resolver is up; when every name times out on it, the path is at fault, not the names.", res, cfg.Attempts, cfg.Timeout.Round(time.Millisecond), res)
+		return fmt.Sprintf("No reply from %s in %d attempt(s) of %s: check that %s 53 to %s is allowed from this network and that the resolver is up; when every name times out on it, the path is at fault, not the names.", res, cfg.Attempts, cfg.Timeout.Round(time.Millisecond), transportName(cfg.TCP), res)
 	case vocab.DNSBogon:
 		return bogonHint(v, res, name)
 	case vocab.DNSMismatch:
@@ -81,13 +81,13 @@ func evidenceHint(l *dnsLookup, v dnsVerdict, res string) string {
 	ev := evidence(t)
 	switch {
 	case v.Failure == vocab.FailureDNSWrongQueryID:
-		return fmt.Sprintf("%s sent replies with the wrong query id (%d seen): a middlebox rewriting DNS (a NAT or DNS ALG) or an off-path spoofing attempt; capture on the uplink and look for a DNS inspection feature.", res, len(ev.WrongIDs))
+		return fmt.Sprintf("%s sent replies with the wrong query id (%d seen): a middlebox rewriting DNS (a NAT or DNS ALG) or an off-path spoofing attempt; capture on the uplink and look for a DNS inspection feature.", res, ev.WrongIDCount)
 	case v.Failure == vocab.FailureDNSUnexpectedSource:
 		return fmt.Sprintf("Replies to queries sent to %s came from %s: a transparent DNS interceptor or a multi-homed resolver answering from another address; look for DNS redirection on the firewall (DNAT of port 53) or the resolver's listen/source settings.", res, strayList(ev))
 	case v.Reason == vocab.ReasonTCPFallbackFailed:
 		return fmt.Sprintf("The reply from %s was truncated and the retry over TCP failed (%s): allow TCP 53 to the resolver; large answers (DNSSEC, many records) need it.", res, probe.Classify(t.TCPErr))
 	case v.Failure == vocab.FailureDNSMalformedReply:
-		return fmt.Sprintf("%s sent replies that did not parse or answered another question: a broken middlebox or resolver; capture the exchange on port 53.", res)
+		return fmt.Sprintf("%s sent replies that did not parse, were cut short or answered another question (detail.reply_note): a broken middlebox or resolver; capture the exchange on port 53.", res)
 	}
 	return ""
 }
@@ -100,6 +100,14 @@ func errorHint(v dnsVerdict, res string) string {
 		return fmt.Sprintf("%s is unreachable from here (%s): a routing gap or a firewall rejecting traffic to it; run pathcheck toward %s.", res, v.Failure, res)
 	}
 	return fmt.Sprintf("The query to %s failed (%s).", res, v.Failure)
+}
+
+// transportName names the transport of the queries in a hint.
+func transportName(tcp bool) string {
+	if tcp {
+		return "TCP"
+	}
+	return "UDP"
 }
 
 // otherAddressType names the address type that is not t.

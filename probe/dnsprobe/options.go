@@ -11,8 +11,19 @@ import (
 	"github.com/roompath/roompath/probe/endpoints"
 )
 
-// MaxAttempts is the most UDP tries per query Options accepts.
-const MaxAttempts = 10
+// Bounds Options holds the numbers to (DNSConfig.check holds a library
+// caller to MaxParallel and MaxLookups too).
+const (
+	// MaxAttempts is the most UDP tries per query.
+	MaxAttempts = 10
+	// MaxParallel is the most queries in flight: each holds a socket,
+	// and more than this would run into the open-file limit before it
+	// made a run faster.
+	MaxParallel = 4096
+	// MaxLookups is the most lookups (names x types x resolvers) a run
+	// may plan: beyond it a run is a sweep no one asked for.
+	MaxLookups = 65536
+)
 
 // Options is the DNS check as a user states it, in the words of
 // dnscheck's flags: names, resolvers and networks as text, the system's
@@ -74,12 +85,13 @@ type Options struct {
 	Whoami string
 	// NoWhoami turns the whoami check off.
 	NoWhoami bool
-	// WhoamiType is the query type of Whoami (A, AAAA or TXT); empty
-	// means A.
+	// WhoamiType is the query type of Whoami (A, AAAA or TXT, as
+	// ParseWhoamiType reads them); empty means A.
 	WhoamiType string
 	// NoSearch asks names as given, without the system's search list.
 	NoSearch bool
-	// Parallel caps the queries in flight; zero means DefaultParallel.
+	// Parallel caps the queries in flight, 1 to MaxParallel; zero means
+	// DefaultParallel.
 	Parallel int
 	// ResolvConf is the system configuration read when Resolvers is
 	// empty; empty means the platform's (netpath.ReadResolverConfig).
@@ -120,6 +132,9 @@ func (o Options) Config() (DNSConfig, []string, error) {
 	if err != nil {
 		return DNSConfig{}, nil, err
 	}
+	if err := cfg.checkSize(); err != nil {
+		return DNSConfig{}, nil, err
+	}
 	return cfg, notes, nil
 }
 
@@ -140,8 +155,8 @@ func (o Options) checkNumbers() error {
 		return fmt.Errorf("--attempts must be between 1 and %d, got %d", MaxAttempts, o.Attempts)
 	case o.EDNSSize != 0 && (o.EDNSSize < 512 || o.EDNSSize > 65535):
 		return fmt.Errorf("--edns-size must be 0 (no EDNS) or between 512 and 65535, got %d", o.EDNSSize)
-	case o.Parallel < 0:
-		return fmt.Errorf("--parallel must be at least 1, got %d", o.Parallel)
+	case o.Parallel < 0 || o.Parallel > MaxParallel:
+		return fmt.Errorf("--parallel must be 1-%d, got %d", MaxParallel, o.Parallel)
 	}
 	return nil
 }
@@ -231,10 +246,10 @@ func (o Options) interception(cfg *DNSConfig) error {
 			return fmt.Errorf("%s: %w", c.flag, err)
 		}
 	}
-	t, err := parseTypes([]string{orDefault(o.WhoamiType, "A")}, "--whoami-type")
+	t, err := ParseWhoamiType(orDefault(o.WhoamiType, "A"))
 	if err != nil {
-		return err
+		return fmt.Errorf("--whoami-type: %w", err)
 	}
-	cfg.WhoamiType = t[0]
+	cfg.WhoamiType = t
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,15 @@ func TestOptionsConfig(t *testing.T) {
 	}
 }
 
+// manyNames is n distinct valid names.
+func manyNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "n" + strconv.Itoa(i) + ".zoom.us"
+	}
+	return out
+}
+
 func TestOptionsErrorsNameTheBadValue(t *testing.T) {
 	res := []string{"127.0.0.1"}
 	n := []string{"zoom.us"}
@@ -118,7 +128,10 @@ func TestOptionsErrorsNameTheBadValue(t *testing.T) {
 		{"attempts set to zero", Options{Names: n, Resolvers: res, AttemptsSet: true}, "--attempts must be between 1 and 10, got 0"},
 		{"too many attempts", Options{Names: n, Resolvers: res, Attempts: 11}, "--attempts must be between 1 and 10, got 11"},
 		{"small EDNS size", Options{Names: n, Resolvers: res, EDNSSize: 100}, "--edns-size must be 0 (no EDNS) or between 512 and 65535, got 100"},
-		{"negative parallel", Options{Names: n, Resolvers: res, Parallel: -1}, "--parallel must be at least 1, got -1"},
+		{"negative parallel", Options{Names: n, Resolvers: res, Parallel: -1}, "--parallel must be 1-4096, got -1"},
+		{"parallel above the maximum", Options{Names: n, Resolvers: res, Parallel: 4097}, "--parallel must be 1-4096, got 4097"},
+		{"whoami type MX", Options{Names: n, Resolvers: res, WhoamiType: "MX"}, "--whoami-type: DNS type MX cannot carry a whoami answer"},
+		{"too many lookups", Options{Names: manyNames(32769), Resolvers: res}, "refusing to plan 32769 names x 2 types x 1 resolvers: more than 65536 lookups"},
 		{"bad nx zone", Options{Names: n, Resolvers: res, NXZone: "a..b"}, "--nx-zone: name"},
 		{"bad whoami type", Options{Names: n, Resolvers: res, WhoamiType: "AXFR"}, "--whoami-type: DNS type AXFR"},
 		{"names and profile", Options{Names: n, Resolvers: res, Profile: "x.yaml"}, "--profile and NAME arguments do not mix"},

@@ -128,6 +128,24 @@ func ParseType(s string) (uint16, error) {
 	return t, nil
 }
 
+// ParseWhoamiType parses the query type of the whoami check, in
+// ParseType's forms: only A, AAAA and TXT, the types whose answers the
+// check reads as the egress address.
+func ParseWhoamiType(s string) (uint16, error) {
+	t, err := ParseType(s)
+	if err != nil {
+		return 0, err
+	}
+	if !whoamiType(t) {
+		return 0, fmt.Errorf("DNS type %s cannot carry a whoami answer (use A, AAAA or TXT)", typeString(t))
+	}
+	return t, nil
+}
+
+// whoamiType reports whether the whoami check can read an answer of type
+// t.
+func whoamiType(t uint16) bool { return t == dns.TypeA || t == dns.TypeAAAA || t == dns.TypeTXT }
+
 // ParseAllowNet parses a --allow-net network in CIDR form; a bare address is
 // taken as a host route (/32 or /128).
 func ParseAllowNet(s string) (netip.Prefix, error) {

@@ -96,6 +96,30 @@ func TestParseDNSType(t *testing.T) {
 	}
 }
 
+func TestParseWhoamiType(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    uint16
+		wantErr string
+	}{
+		{"A", dns.TypeA, ""},
+		{"aaaa", dns.TypeAAAA, ""},
+		{"TXT", dns.TypeTXT, ""},
+		{"TYPE16", dns.TypeTXT, ""},
+		{"MX", 0, "DNS type MX cannot carry a whoami answer (use A, AAAA or TXT)"},
+		{"CNAME", 0, "cannot carry"},
+		{"ANY", 0, "cannot carry"},
+		{"AXFR", 0, "cannot be asked"},
+		{"", 0, "unknown DNS type"},
+	}
+	for _, tt := range tests {
+		got, err := ParseWhoamiType(tt.in)
+		if got != tt.want || (tt.wantErr == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("ParseWhoamiType(%q) = %d, %v; want %d, an error containing %q", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
 func TestParseAllowNet(t *testing.T) {
 	tests := []struct {
 		in      string
@@ -182,6 +206,9 @@ func TestNewDNSRejects(t *testing.T) {
 		{"bad server", DNSConfig{Names: []string{"zoom.us"}, Servers: []Server{{}}}},
 		{"bad nx zone", DNSConfig{Names: []string{"zoom.us"}, Servers: srv, NXZone: "a..b"}},
 		{"negative timeout", DNSConfig{Names: []string{"zoom.us"}, Servers: srv, Timeout: -1}},
+		{"parallel above the maximum", DNSConfig{Names: []string{"zoom.us"}, Servers: srv, Parallel: MaxParallel + 1}},
+		{"whoami type MX", DNSConfig{Names: []string{"zoom.us"}, Servers: srv, Whoami: "whoami.akamai.net", WhoamiType: dns.TypeMX}},
+		{"more lookups than MaxLookups", DNSConfig{Names: manyNames(MaxLookups/2 + 1), Servers: srv}},
 	}
 	for _, tt := range tests {
 		if _, err := NewDNS(tt.cfg); err == nil {

@@ -48,11 +48,12 @@ func (p *DNS) detail(l *dnsLookup, t dnsTry, v dnsVerdict) *Detail {
 		d.TCPError = report.Str(probe.Classify(t.TCPErr))
 	}
 	ev := evidence(t)
-	d.QueryID.WrongIDs = ev.WrongIDs
+	d.QueryID.WrongIDs, d.QueryID.WrongIDCount = ev.WrongIDs, ev.WrongIDCount
 	for _, s := range ev.Strays {
 		d.UnexpectedSources = append(d.UnexpectedSources, s.String())
 	}
-	d.MalformedReplies = ev.Malformed + ev.WrongQuestion
+	d.UnexpectedSourceCount = ev.StrayCount
+	d.MalformedReplies, d.ReplyNote = ev.Malformed+ev.WrongQuestion, ev.Note
 	if len(l.Tries) > 1 {
 		d.Search = searchSteps(l)
 	}

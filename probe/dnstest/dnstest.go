@@ -3,9 +3,10 @@
 // answer from a small zone, or misbehave on command (sinkhole, NXDOMAIN,
 // SERVFAIL, REFUSED, silence, truncation, wrong ids, answers from another
 // address, slow answers, malformed replies, NXDOMAIN rewriting, and
-// hijacking of every name as captive-portal DNS does). Start
-// returns once the server listens (readiness is signalled, never slept
-// for). Only loopback addresses are bound, unless the caller hands in
+// hijacking of every name as captive-portal DNS does), and hostile
+// DNS-over-TCP servers that write raw bytes, framing included
+// (StartStream). Start and StartStream return once the server listens
+// (readiness is signalled, never slept for). Only loopback addresses are bound, unless the caller hands in
 // sockets it made inside a test's own network namespace.
 package dnstest
 
@@ -48,7 +49,8 @@ const (
 	// TruncateNoTCP truncates over UDP and closes TCP connections without
 	// an answer (TCP 53 blocked or broken).
 	TruncateNoTCP
-	// WrongID answers with an id that is not the query's.
+	// WrongID answers with an id that is not the query's (Config.Flood
+	// such replies, each with another id: a reply flood).
 	WrongID
 	// WrongIDThenRight sends a reply with a wrong id, then the right one.
 	WrongIDThenRight
@@ -116,6 +118,9 @@ type Config struct {
 	// Hijack6 is the AAAA answer of Hijack mode; empty means none (an
 	// empty NOERROR).
 	Hijack6 string
+	// Flood is how many wrong-id replies WrongID sends to each query (a
+	// reply flood); zero means one.
+	Flood int
 	// Delay is how long Slow waits before answering.
 	Delay time.Duration
 	// RewriteNX, when set, answers names the zone lacks with this A

@@ -162,6 +162,11 @@ func (s *Server) whoami(w dns.ResponseWriter, qq dns.Question) []dns.RR {
 func (s *Server) send(w dns.ResponseWriter, q, m *dns.Msg) {
 	switch s.cfg.Mode {
 	case WrongID:
+		for i := 1; i < s.cfg.Flood; i++ {
+			if m.Id = q.Id ^ uint16(0x5a5a+i); m.Id != q.Id {
+				_ = w.WriteMsg(m)
+			}
+		}
 		m.Id = q.Id ^ 0x5a5a
 	case WrongIDThenRight:
 		wrong := m.Copy()

@@ -60,17 +60,17 @@ func Flags(o *Options) *pflag.FlagSet {
 	fs.StringArrayVar(&d.Resolvers, "resolver", nil, "resolver to ask, `ADDR[:PORT]` (repeatable); default: the system's (resolv.conf nameservers, with its search, ndots, timeout and attempts options)")
 	fs.StringArrayVar(&d.References, "reference", nil, "reference resolver, `ADDR[:PORT]` (repeatable): asked too, and a resolver's addresses with none in common with the references' are a mismatch")
 	fs.StringSliceVar(&d.Types, "type", []string{"A", "AAAA"}, "query `TYPE`s, comma-separated or repeated (A, AAAA, CNAME, TXT, HTTPS…)")
-	fs.IntVar(&d.Attempts, "attempts", dnsprobe.DefaultAttempts, "UDP tries per query while they time out, `N` (resolv.conf's attempts option when set and this flag is not)")
+	fs.IntVar(&d.Attempts, "attempts", dnsprobe.DefaultAttempts, fmt.Sprintf("tries per query while they time out (UDP; TCP with --tcp), `N`, 1-%d (resolv.conf's attempts option when set and this flag is not)", dnsprobe.MaxAttempts))
 	fs.BoolVar(&d.TCP, "tcp", false, "send every query over TCP instead of UDP")
 	fs.BoolVar(&d.DNSSEC, "dnssec", false, "set the DO and AD bits and report the AD bit of each reply")
-	fs.IntVar(&d.EDNSSize, "edns-size", dnsprobe.DefaultEDNSSize, "EDNS UDP payload size to advertise, in `BYTES`; 0 sends no EDNS")
+	fs.IntVar(&d.EDNSSize, "edns-size", dnsprobe.DefaultEDNSSize, "EDNS UDP payload size to advertise, in `BYTES`, 512-65535; 0 sends no EDNS")
 	fs.StringArrayVar(&d.AllowNets, "allow-net", nil, "network whose private addresses are expected answers, `CIDR` (repeatable; on-premises connectors, split-horizon views)")
 	fs.StringVar(&d.Profile, "profile", "", "endpoint profile `FILE` (YAML) whose names are resolved when no NAME is given; default: the embedded Zoom profile")
 	fs.StringVar(&d.NXZone, "nx-zone", dnsprobe.DefaultNXZone, "`ZONE` under which a random name is asked to detect NXDOMAIN rewriting; empty turns the check off")
 	fs.StringVar(&d.Whoami, "whoami", dnsprobe.DefaultWhoami, "`NAME` whose answer is the address that really asks the authoritative servers for each resolver; empty turns the check off")
-	fs.StringVar(&d.WhoamiType, "whoami-type", "A", "query `TYPE` of --whoami (A, AAAA or TXT)")
+	fs.StringVar(&d.WhoamiType, "whoami-type", "A", "query `TYPE` of --whoami: A, AAAA or TXT (the types whose answer names an address)")
 	fs.BoolVar(&d.NoSearch, "no-search", false, "ask names as given, without the system's search list")
-	fs.IntVar(&d.Parallel, "parallel", dnsprobe.DefaultParallel, "most queries in flight at once, `N`")
+	fs.IntVar(&d.Parallel, "parallel", dnsprobe.DefaultParallel, fmt.Sprintf("most queries in flight at once, `N`, 1-%d", dnsprobe.MaxParallel))
 	return fs
 }
 
@@ -86,6 +86,10 @@ answers with nothing in common with the --reference resolvers (mismatch),
 replies with a wrong query id or from an unexpected address, NXDOMAIN
 rewriting, and which address really resolves (whoami).
 
+Bounds: --timeout %s to %s per attempt, --attempts 1-%d, --edns-size
+512-65535 (or 0), --parallel 1-%d, and at most %d lookups (names x types
+x resolvers) in one run.
+
 Flags:
 %s
 Default names, from the embedded profile probe/endpoints/zoom.yaml (Zoom
@@ -95,5 +99,6 @@ page); edit a copy and pass it with --profile FILE:
 
 Exit codes: 0 nothing failed, 1 a check failed, 2 bad flag or input,
 3 a check could not be run, 130 interrupted.
-`, Name, fs.FlagUsages(), strings.Join(endpoints.Default().Names(), ", "))
+`, Name, cli.MinTimeout, cli.MaxTimeout, dnsprobe.MaxAttempts, dnsprobe.MaxParallel, dnsprobe.MaxLookups,
+		fs.FlagUsages(), strings.Join(endpoints.Default().Names(), ", "))
 }

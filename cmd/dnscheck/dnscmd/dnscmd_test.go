@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -132,7 +133,18 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"unknown type", []string{"--resolver", "127.0.0.1", "--type", "BOGUS", "zoom.us"}, `"BOGUS"`},
 		{"bad allow-net", []string{"--resolver", "127.0.0.1", "--allow-net", "10.0.0.0/40", "zoom.us"}, `"10.0.0.0/40"`},
 		{"zero attempts", []string{"--resolver", "127.0.0.1", "--attempts", "0", "zoom.us"}, "--attempts"},
-		{"zero parallel", []string{"--resolver", "127.0.0.1", "--parallel", "0", "zoom.us"}, "--parallel must be at least 1, got 0"},
+		{"zero parallel", []string{"--resolver", "127.0.0.1", "--parallel", "0", "zoom.us"}, "--parallel must be 1-4096, got 0"},
+		{"negative parallel", []string{"--resolver", "127.0.0.1", "--parallel", "-1", "zoom.us"}, "--parallel must be 1-4096, got -1"},
+		{"huge parallel", []string{"--resolver", "127.0.0.1", "--parallel", "100000", "zoom.us"}, "--parallel must be 1-4096, got 100000"},
+		{"too many attempts", []string{"--resolver", "127.0.0.1", "--attempts", "11", "zoom.us"}, "--attempts must be between 1 and 10, got 11"},
+		{"large edns size", []string{"--resolver", "127.0.0.1", "--edns-size", "70000", "zoom.us"}, "--edns-size must be 0 (no EDNS) or between 512 and 65535, got 70000"},
+		{"timeout 1ns", []string{"--resolver", "127.0.0.1", "--timeout", "1ns", "zoom.us"}, "--timeout 1ns is below the minimum 10ms"},
+		{"timeout 999999h", []string{"--resolver", "127.0.0.1", "--timeout", "999999h", "zoom.us"}, "--timeout 999999h0m0s is above the maximum 10m0s"},
+		{"whoami type MX", []string{"--resolver", "127.0.0.1", "--whoami-type", "MX", "zoom.us"}, "--whoami-type: DNS type MX cannot carry a whoami answer (use A, AAAA or TXT)"},
+		{"whoami type CNAME", []string{"--resolver", "127.0.0.1", "--whoami-type", "cname", "zoom.us"}, "--whoami-type: DNS type CNAME cannot carry"},
+		{"whoami type AXFR", []string{"--resolver", "127.0.0.1", "--whoami-type", "AXFR", "zoom.us"}, "--whoami-type: DNS type AXFR cannot be asked"},
+		{"too many lookups", tooManyLookups(), "refusing to plan 257 names x 2 types x 128 resolvers: more than 65536 lookups"},
+		{"allow-net with a zone", []string{"--resolver", "127.0.0.1", "--allow-net", "fe80::1%eth0", "zoom.us"}, `--allow-net: network "fe80::1%eth0"`},
 		{"empty whoami type", []string{"--resolver", "127.0.0.1", "--whoami-type=", "zoom.us"}, `--whoami-type: unknown DNS type ""`},
 		{"empty type", []string{"--resolver", "127.0.0.1", "--type=", "zoom.us"}, "--type: no type given"},
 		{"small edns size", []string{"--resolver", "127.0.0.1", "--edns-size", "-1", "zoom.us"}, "--edns-size must be 0 (no EDNS)"},
@@ -154,6 +166,19 @@ func TestBadInputExitsTwo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tooManyLookups is a command line planning 257 names x 2 types x 128
+// resolvers: just above dnsprobe.MaxLookups.
+func tooManyLookups() []string {
+	var args []string
+	for i := 1; i <= 128; i++ {
+		args = append(args, "--resolver", "127.0.0.1:"+strconv.Itoa(i))
+	}
+	for i := 0; i < 257; i++ {
+		args = append(args, "n"+strconv.Itoa(i)+".zoom.us")
+	}
+	return args
 }
 
 func TestSystemResolversWithSearchList(t *testing.T) {

@@ -54,7 +54,7 @@ func (o *Options) dnsOptions(args []string, changed func(string) bool, resolvCon
 	d.NoEDNS = d.EDNSSize == 0
 	d.NoNXZone, d.NoWhoami = d.NXZone == "", d.Whoami == ""
 	if d.Parallel == 0 {
-		return d, cli.Usagef("--parallel must be at least 1, got 0")
+		return d, cli.Usagef("--parallel must be 1-%d, got 0", dnsprobe.MaxParallel)
 	}
 	if d.WhoamiType == "" {
 		_, err := dnsprobe.ParseType(d.WhoamiType)

@@ -66,6 +66,10 @@ Examples:
   pathcheck -o json room-101.corp.example  # every address of the name, as JSON
   pathcheck --port 8888 --max-hops 12 --timeout 2s 10.10.5.23
 
+Bounds: --timeout %s to %s (per TTL; every TTL waits at once), --max-hops
+1-%d, --port 1-65535. A zoned IPv6 room (fe80::1%%eth0) must name an
+interface of this host.
+
 Exit codes: 0 reached, 1 not reached, 2 bad input, 3 could not run,
 130 interrupted (the partial report is still written).
 
@@ -85,7 +89,10 @@ type cmd struct {
 func Tool() cli.Tool {
 	c := &cmd{}
 	fs := pflag.NewFlagSet("pathcheck", pflag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), usage, cli.MinTimeout, cli.MaxTimeout, netpath.MaxHopsLimit)
+		fs.PrintDefaults()
+	}
 	fs.Uint16VarP(&c.port, "port", "p", pathprobe.DefaultPort, "TCP port traced on rooms that name none")
 	fs.IntVar(&c.maxHops, "max-hops", netpath.DefaultMaxHops, fmt.Sprintf("highest TTL probed, 1-%d", netpath.MaxHopsLimit))
 	cli.AddCommon(fs, &c.common, netpath.DefaultTraceTimeout)

@@ -42,6 +42,11 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{Name: "bad hostname", Args: []string{"-room-.example"}, Want: "unknown shorthand flag"},
 		{Name: "bad format", Args: []string{"-o", "yaml", "10.0.0.1"}, Want: `unknown output format "yaml"`},
 		{Name: "unknown flag", Args: []string{"--hops", "3", "10.0.0.1"}, Want: "unknown flag"},
+		{Name: "timeout 1ns", Args: []string{"--timeout", "1ns", "10.0.0.1"}, Want: "--timeout 1ns is below the minimum 10ms"},
+		{Name: "timeout 999999h", Args: []string{"--timeout", "999999h", "10.0.0.1"}, Want: "--timeout 999999h0m0s is above the maximum 10m0s"},
+		{Name: "negative max hops", Args: []string{"--max-hops", "-1", "10.0.0.1"}, Want: "--max-hops must be 1-255, got -1"},
+		{Name: "unknown zone", Args: []string{"fe80::1%nonexist"}, Want: `zone "nonexist" names no interface of this host`},
+		{Name: "unknown zone with a port", Args: []string{"[fe80::1%nonexist]:9090"}, Want: `zone "nonexist" names no interface of this host`},
 	})
 }
 
@@ -50,7 +55,7 @@ func TestHelpDocumentsFlagsAndVocabulary(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, w := range []string{"--port", "--max-hops", "--timeout", "--output", "--no-raw", "reached", "dropped", "rejected",
+	for _, w := range []string{"--port", "--max-hops", "--timeout", "--output", "--no-raw", "Bounds: --timeout 10ms to 10m0s", "--max-hops\n1-255", "fe80::1%eth0", "reached", "dropped", "rejected",
 		"unreachable", "reset_by_middlebox", "neighbor_failed", "no_route", "max_hops", "local_denied", "Examples:", "Exit codes"} {
 		if !strings.Contains(errs, w) {
 			t.Errorf("--help does not mention %q", w)

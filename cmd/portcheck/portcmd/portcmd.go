@@ -8,6 +8,8 @@ import (
 	"iter"
 	"math/big"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -49,11 +51,28 @@ Examples:
   portcheck -o ndjson --rate 200 10.10.0.0/22
   portcheck --expect blocked 10.20.0.0/24   # guest Wi-Fi must not reach rooms
 
+%s
+
 Exit codes: 0 all as expected, 1 a check failed, 2 bad input, 3 could not
 run, 130 interrupted (the partial report is still written).
 
 Flags:
 `
+
+// boundsHelp is the --help line on the bounds checkFlags enforces.
+func boundsHelp() string {
+	return fmt.Sprintf("Bounds: --timeout %s-%s (per attempt), --attempts 1-%d, --rate %g-%g\nper second or 0 (no cap), --concurrency 1-%d, --max-targets 1-%d.",
+		shortDur(cli.MinTimeout), shortDur(cli.MaxTimeout), probe.MaxTCPAttempts, probe.MinRate, float64(probe.MaxRate), probe.MaxConcurrency, HardMaxTargets)
+}
+
+// shortDur writes a duration as a user types it: 10m, not 10m0s.
+func shortDur(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
 
 type cmd struct {
 	common      cli.Common
@@ -77,15 +96,15 @@ func Tool() cli.Tool { return newTool(resolve) }
 func newTool(resolve targets.Resolver) cli.Tool {
 	c := &cmd{resolve: resolve}
 	fs := pflag.NewFlagSet("portcheck", pflag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintf(fs.Output(), usage, boundsHelp()); fs.PrintDefaults() }
 	fs.StringVarP(&c.ports, "port", "p", "9090", "ports to probe on targets that name none: 9090 or 443,8801-8802")
 	cli.AddCommon(fs, &c.common, probe.DefaultTCPTimeout)
-	fs.IntVar(&c.attempts, "attempts", 1, "connection attempts per target")
-	fs.Float64Var(&c.rate, "rate", probe.DefaultRate, "new connections per second (0 = no cap)")
-	fs.IntVar(&c.concurrency, "concurrency", probe.DefaultConcurrency, "probes awaiting an answer at once")
-	fs.Int64Var(&c.maxTargets, "max-targets", DefaultMaxTargets, "refuse sweeps of more probes (addresses x ports) unless --force")
+	fs.IntVar(&c.attempts, "attempts", 1, fmt.Sprintf("connection attempts per target, 1-%d", probe.MaxTCPAttempts))
+	fs.Float64Var(&c.rate, "rate", probe.DefaultRate, fmt.Sprintf("new connections per second, %g-%g; 0 = no cap", probe.MinRate, float64(probe.MaxRate)))
+	fs.IntVar(&c.concurrency, "concurrency", probe.DefaultConcurrency, fmt.Sprintf("probes awaiting an answer at once, 1-%d", probe.MaxConcurrency))
+	fs.Int64Var(&c.maxTargets, "max-targets", DefaultMaxTargets, fmt.Sprintf("refuse sweeps of more probes (addresses x ports) unless --force; 1-%d", HardMaxTargets))
 	fs.BoolVar(&c.force, "force", false, fmt.Sprintf("allow sweeps above --max-targets (never above %d)", HardMaxTargets))
-	fs.StringVar(&c.file, "targets-file", "", "read more targets from FILE ('-' for stdin), one or more per line, # comments")
+	fs.StringVar(&c.file, "targets-file", "", fmt.Sprintf("read more targets from FILE ('-' for stdin), one or more per line, # comments; at most %d", targets.MaxListed))
 	fs.StringVar(&c.expect, "expect", probe.ExpectOpen, "open; blocked for must-not-reach checks (anything but open passes); answer for a control (open or closed passes)")
 	return cli.Tool{Name: "portcheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
@@ -106,18 +125,24 @@ func (c *cmd) prepare(args []string) error {
 	return c.checkSize()
 }
 
+// checkFlags refuses a flag outside its documented bounds (--timeout is
+// bounded by cli.Execute for every tool).
 func (c *cmd) checkFlags() error {
 	switch {
-	case c.attempts < 1 || c.attempts > 100:
-		return cli.Usagef("--attempts must be 1-100, got %d", c.attempts)
-	case c.rate < 0:
-		return cli.Usagef("--rate must be 0 (no cap) or positive, got %g", c.rate)
-	case c.concurrency < 1:
-		return cli.Usagef("--concurrency must be at least 1, got %d", c.concurrency)
-	case c.maxTargets < 1:
-		return cli.Usagef("--max-targets must be at least 1, got %d", c.maxTargets)
+	case c.attempts < 1 || c.attempts > probe.MaxTCPAttempts:
+		return cli.Usagef("--attempts must be 1-%d, got %d", probe.MaxTCPAttempts, c.attempts)
+	case c.concurrency < 1 || c.concurrency > probe.MaxConcurrency:
+		return cli.Usagef("--concurrency must be 1-%d, got %d", probe.MaxConcurrency, c.concurrency)
+	case c.maxTargets < 1 || c.maxTargets > HardMaxTargets:
+		return cli.Usagef("--max-targets must be 1-%d, got %d", HardMaxTargets, c.maxTargets)
 	case c.expect != probe.ExpectOpen && c.expect != probe.ExpectBlocked && c.expect != probe.ExpectAnswer:
 		return cli.Usagef("--expect must be open, blocked or answer, got %q", c.expect)
+	}
+	if c.rate == 0 {
+		return nil // no cap
+	}
+	if err := cli.CheckFloat("rate", c.rate, probe.MinRate, probe.MaxRate); err != nil {
+		return cli.Usagef("%v (0 means no cap)", err)
 	}
 	return nil
 }

@@ -49,6 +49,58 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	})
 }
 
+// TestFlagBoundsExitTwoWithOneLine holds every numeric flag to its
+// documented bounds: each bad value is one line, exit 2, naming it.
+func TestFlagBoundsExitTwoWithOneLine(t *testing.T) {
+	clitest.ExpectUsage(t, func() cli.Tool { return newTool(noDNS) }, []clitest.UsageCase{
+		{Name: "rate NaN", Args: []string{"--rate", "NaN", "127.0.0.1"}, Want: "--rate NaN is not a number"},
+		{Name: "rate Inf", Args: []string{"--rate", "Inf", "127.0.0.1"}, Want: "--rate +Inf is not a number"},
+		{Name: "rate -Inf", Args: []string{"--rate", "-Inf", "127.0.0.1"}, Want: "--rate -Inf is not a number"},
+		{Name: "rate 1e-300", Args: []string{"--rate", "1e-300", "127.0.0.1"}, Want: "--rate 1e-300 is below the minimum 0.1"},
+		{Name: "rate negative", Args: []string{"--rate", "-1", "127.0.0.1"}, Want: "--rate -1 is below the minimum 0.1 (0 means no cap)"},
+		{Name: "rate 1e300", Args: []string{"--rate", "1e300", "127.0.0.1"}, Want: "--rate 1e+300 is above the maximum 100000"},
+		{Name: "timeout 1ns", Args: []string{"--timeout", "1ns", "127.0.0.1"}, Want: "--timeout 1ns is below the minimum 10ms"},
+		{Name: "timeout 999999h", Args: []string{"--timeout", "999999h", "127.0.0.1"}, Want: "--timeout 999999h0m0s is above the maximum 10m0s"},
+		{Name: "attempts 101", Args: []string{"--attempts", "101", "127.0.0.1"}, Want: "--attempts must be 1-100, got 101"},
+		{Name: "concurrency 0", Args: []string{"--concurrency", "0", "127.0.0.1"}, Want: "--concurrency must be 1-4096, got 0"},
+		{Name: "concurrency huge", Args: []string{"--concurrency", "1000000", "127.0.0.1"}, Want: "--concurrency must be 1-4096, got 1000000"},
+		{Name: "max-targets 0", Args: []string{"--max-targets", "0", "127.0.0.1"}, Want: "--max-targets must be 1-16777216, got 0"},
+		{Name: "max-targets above the hard limit", Args: []string{"--max-targets", "99999999999", "127.0.0.1"}, Want: "--max-targets must be 1-16777216, got 99999999999"},
+		{Name: "unknown zone", Args: []string{"fe80::1%nonexist"}, Want: `zone "nonexist" names no interface of this host`},
+		{Name: "unknown zone in a file", Args: []string{"--targets-file", writeTargets(t, "127.0.0.1\n[fe80::2%nonexist]:9090\n")}, Want: `line 2: invalid target "[fe80::2%nonexist]:9090"`},
+	})
+}
+
+// writeTargets writes a --targets-file for a test.
+func writeTargets(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "targets.txt")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestShortestTimeoutStillSeesClosedPorts checks that the lowest --timeout
+// accepted (10ms) is long enough for a closed loopback port to read
+// closed, not filtered, and an open one open (or unconfirmed, never
+// filtered): the bound is what keeps --timeout 1ns from calling closed
+// ports filtered.
+func TestShortestTimeoutStillSeesClosedPorts(t *testing.T) {
+	open, closed := probetest.Open(t), probetest.Closed(t)
+	code, out, errs := execute("-o", "json", "--timeout", cli.MinTimeout.String(), closed.String(), open.String())
+	if code != report.ExitFail {
+		t.Fatalf("exit = %d, want 1 (one closed port); stderr %s", code, errs)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2 || rep.Results[0].Observed != "closed" || rep.Results[0].Reason != "conn_refused" || rep.Results[1].Observed != "open" {
+		t.Errorf("results %+v, want closed (conn_refused) then open", rep.Results)
+	}
+}
+
 func TestLoopbackJSONMatchesSchema(t *testing.T) {
 	open, closed := probetest.Open(t), probetest.Closed(t)
 	code, out, errs := execute("-o", "json", "--timeout", "2s", open.String(), closed.String())
