@@ -9,9 +9,6 @@ import (
 	"github.com/roompath/roompath/internal/strictyaml"
 )
 
-// maxProfile bounds a profile file.
-const maxProfile = 4 << 20
-
 // Load opens and parses the profile at path. An error opening it names
 // the file (it is the *os.PathError); a parse error is prefixed with path.
 func Load(path string) (*Profile, error) {
@@ -32,7 +29,7 @@ func Load(path string) (*Profile, error) {
 // line, each on one line.
 func Parse(r io.Reader) (*Profile, error) {
 	var p Profile
-	if err := strictyaml.Decode(r, maxProfile, "profile", &p); err != nil {
+	if err := strictyaml.Decode(r, MaxFileSize, "profile", &p); err != nil {
 		if errors.Is(err, strictyaml.ErrEmpty) {
 			return nil, errors.New("empty profile")
 		}
@@ -48,8 +45,8 @@ func (p *Profile) validate() error {
 	if len(p.Sites) == 0 {
 		return fmt.Errorf("no sites")
 	}
-	if p.Defaults.Attempts < 0 || p.Defaults.Attempts > 100 {
-		return fmt.Errorf("defaults.attempts: want 1-100, got %d", p.Defaults.Attempts)
+	if err := p.checkLimits(); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i := range p.Sites {
@@ -59,7 +56,7 @@ func (p *Profile) validate() error {
 		}
 		seen[s.Name] = true
 		if err := s.validate(); err != nil {
-			return fmt.Errorf("site %s: %w", s.Name, err)
+			return fmt.Errorf("site %s: %w", short(s.Name), err)
 		}
 	}
 	return nil
@@ -76,66 +73,48 @@ func (s *Site) validate() error {
 		}
 		rooms[r.Name] = true
 	}
+	first := ""
+	if len(s.Rooms) > 0 {
+		first = s.Rooms[0].Name
+	}
 	for _, n := range s.Networks {
-		if err := n.validate(rooms); err != nil {
-			return fmt.Errorf("network %s: %w", n.Name, err)
+		if err := n.validate(rooms, first); err != nil {
+			return fmt.Errorf("network %s: %w", short(n.Name), err)
 		}
 	}
 	return nil
 }
 
-func (n *Network) validate(rooms map[string]bool) error {
+func (n *Network) validate(rooms map[string]bool, firstRoom string) error {
 	if n.Name == "" {
 		return fmt.Errorf("a network needs a name")
 	}
 	if len(n.MustReach)+len(n.MustNotReach) == 0 {
 		return fmt.Errorf("no must_reach or must_not_reach expectations")
 	}
-	want := map[string]string{}
 	for _, list := range []struct {
 		name string
 		exps []Expectation
 	}{{"must_reach", n.MustReach}, {"must_not_reach", n.MustNotReach}} {
 		for _, e := range list.exps {
-			if err := e.validate(rooms, list.name, want); err != nil {
+			if err := e.validate(rooms, list.name); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return n.contradiction(firstRoom)
 }
 
-// validate checks room names and that no room port is both expected and
-// forbidden; want records room/port → list.
-func (e Expectation) validate(rooms map[string]bool, list string, want map[string]string) error {
+// validate checks that an expectation has rooms and ports and names only
+// rooms of the site.
+func (e Expectation) validate(rooms map[string]bool, list string) error {
 	if len(e.Rooms) == 0 || len(e.Ports) == 0 {
 		return fmt.Errorf("%s: every expectation needs rooms and ports", list)
 	}
 	for _, r := range e.Rooms {
 		if r.Name != "*" && !rooms[r.Name] {
-			return fmt.Errorf("line %d: %s names unknown room %q", r.Line, list, r.Name)
-		}
-		for _, name := range expand(r.Name, rooms) {
-			for _, p := range e.Ports {
-				key := fmt.Sprintf("%s:%d", name, p)
-				if prev, ok := want[key]; ok && prev != list {
-					return fmt.Errorf("line %d: room %s port %d is in both must_reach and must_not_reach", r.Line, name, p)
-				}
-				want[key] = list
-			}
+			return fmt.Errorf("line %d: %s names unknown room %s", r.Line, list, excerpt(r.Name))
 		}
 	}
 	return nil
-}
-
-// expand turns "*" into every room name.
-func expand(name string, rooms map[string]bool) []string {
-	if name != "*" {
-		return []string{name}
-	}
-	out := make([]string, 0, len(rooms))
-	for r := range rooms {
-		out = append(out, r)
-	}
-	return out
 }

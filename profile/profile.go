@@ -8,6 +8,7 @@ package profile
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -26,10 +27,49 @@ type Profile struct {
 
 // Defaults apply to every check unless a flag overrides them.
 type Defaults struct {
-	// Timeout per attempt; zero means the portcheck default.
+	// Timeout per attempt, MinTimeout to MaxTimeout; zero (absent) means
+	// the portcheck default.
 	Timeout Duration `yaml:"timeout"`
-	// Attempts per check; zero means 1.
+	// Attempts per check, 1 to MaxAttempts; zero (absent) means 1. An
+	// explicit 0 is refused.
 	Attempts int `yaml:"attempts"`
+}
+
+// Bounds of the defaults (the same as the --timeout and --attempts flags
+// of roompath run, except that a profile's timeout stays at most 5m).
+const (
+	MinTimeout  = 10 * time.Millisecond
+	MaxTimeout  = 5 * time.Minute
+	MaxAttempts = 100
+)
+
+// UnmarshalYAML decodes the defaults strictly and refuses an attempts
+// value out of range where it is written: absent is "unset", 0 is not.
+func (d *Defaults) UnmarshalYAML(unmarshal func(any) error) error {
+	// The old-style unmarshaler keeps the decoder's unknown-key check.
+	var raw struct {
+		Timeout  Duration  `yaml:"timeout"`
+		Attempts *attempts `yaml:"attempts"`
+	}
+	if err := unmarshal(&raw); err != nil {
+		return err
+	}
+	d.Timeout = raw.Timeout
+	if raw.Attempts != nil {
+		d.Attempts = int(*raw.Attempts)
+	}
+	return nil
+}
+
+type attempts int
+
+func (a *attempts) UnmarshalYAML(n *yaml.Node) error {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < 1 || v > MaxAttempts {
+		return lineErr(n, "defaults.attempts: want 1-%d", MaxAttempts)
+	}
+	*a = attempts(v)
+	return nil
 }
 
 // Site groups rooms and the controller networks that serve them.
@@ -73,7 +113,7 @@ func (h *Host) UnmarshalYAML(n *yaml.Node) error {
 		err = fmt.Errorf("want one address or hostname without a port")
 	}
 	if err != nil {
-		return lineErr(n, "address %q: %v", n.Value, err)
+		return lineErr(n, "address %s: %v", excerpt(n.Value), err)
 	}
 	h.Spec, h.Line = s, n.Line
 	return nil
@@ -86,7 +126,7 @@ type Port uint16
 func (p *Port) UnmarshalYAML(n *yaml.Node) error {
 	v, err := targets.ParsePort(n.Value)
 	if err != nil || n.Kind != yaml.ScalarNode {
-		return lineErr(n, "port %q: want 1-65535", n.Value)
+		return lineErr(n, "port %s: want 1-65535", excerpt(n.Value))
 	}
 	*p = Port(v)
 	return nil
@@ -99,7 +139,7 @@ type CIDR struct{ netip.Prefix }
 func (c *CIDR) UnmarshalYAML(n *yaml.Node) error {
 	p, err := netip.ParsePrefix(n.Value)
 	if err != nil {
-		return lineErr(n, "cidr %q: not a network like 10.0.40.0/24", n.Value)
+		return lineErr(n, "cidr %s: not a network like 10.0.40.0/24", excerpt(n.Value))
 	}
 	c.Prefix = p.Masked()
 	return nil
@@ -111,8 +151,8 @@ type Duration time.Duration
 // UnmarshalYAML checks the duration where it is written.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
-	if err != nil || v <= 0 || v > 5*time.Minute {
-		return lineErr(n, "duration %q: want e.g. 500ms or 2s (at most 5m)", n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < MinTimeout || v > MaxTimeout {
+		return lineErr(n, "duration %s: want e.g. 500ms or 2s (%s to %s)", excerpt(n.Value), MinTimeout, MaxTimeout)
 	}
 	*d = Duration(v)
 	return nil
@@ -131,6 +171,15 @@ func (r *RoomRef) UnmarshalYAML(n *yaml.Node) error {
 	}
 	r.Name, r.Line = n.Value, n.Line
 	return nil
+}
+
+// excerpt quotes a value for an error: escaped, at most 40 bytes of it.
+func excerpt(v string) string {
+	const max = 40
+	if len(v) > max {
+		return strconv.Quote(v[:max]) + "…"
+	}
+	return strconv.Quote(v)
 }
 
 func lineErr(n *yaml.Node, format string, a ...any) error {

@@ -15,6 +15,10 @@ type DiffSide struct {
 	Hostname  string `json:"hostname"`
 	// Verdict is the triage verdict as status/layer; empty without one.
 	Verdict string `json:"verdict,omitempty"`
+	// Duplicates lists, once each, the ids that appear more than once in
+	// this report; only the first result of each is compared. Empty for a
+	// report as roompath writes it.
+	Duplicates []string `json:"duplicates,omitempty"`
 }
 
 // DiffBrief is a result reduced to what a diff compares.
@@ -57,15 +61,20 @@ func (d Diff) Different() bool {
 
 // Compare diffs two reports, in B's result order. Results are matched by
 // id; one changed when its status, observed state, reason or reporter
-// changed; results only in B are new, only in A missing (in A's order).
+// changed; results only in B are new, only in A missing (in A's order). An
+// id that appears twice in a report is compared once, by its first result,
+// and listed in that side's Duplicates.
 func Compare(a, b Report) Diff {
 	d := Diff{Schema: DiffSchema, A: diffSide(a), B: diffSide(b), Changed: []DiffChange{}, New: []DiffBrief{}, Missing: []DiffBrief{}}
+	firstA, dupA := firstByID(a.Results)
+	firstB, dupB := firstByID(b.Results)
+	d.A.Duplicates, d.B.Duplicates = dupA, dupB
 	inA := map[string]Result{}
-	for _, r := range a.Results {
+	for _, r := range firstA {
 		inA[r.ID] = r
 	}
 	inB := map[string]bool{}
-	for _, r := range b.Results {
+	for _, r := range firstB {
 		inB[r.ID] = true
 		old, ok := inA[r.ID]
 		switch {
@@ -77,12 +86,28 @@ func Compare(a, b Report) Diff {
 			d.Unchanged++
 		}
 	}
-	for _, r := range a.Results {
+	for _, r := range firstA {
 		if !inB[r.ID] {
 			d.Missing = append(d.Missing, diffBrief(r))
 		}
 	}
 	return d
+}
+
+// firstByID keeps the first result of each id, in order, and lists once
+// each id seen again.
+func firstByID(rs []Result) (first []Result, dups []string) {
+	seen := make(map[string]int, len(rs))
+	for _, r := range rs {
+		seen[r.ID]++
+		switch seen[r.ID] {
+		case 1:
+			first = append(first, r)
+		case 2:
+			dups = append(dups, r.ID)
+		}
+	}
+	return first, dups
 }
 
 func diffSide(r Report) DiffSide {

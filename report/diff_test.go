@@ -67,3 +67,21 @@ func TestDiffJSON(t *testing.T) {
 		t.Errorf("got  %s (%v)\nwant %s", got, err, want)
 	}
 }
+
+// TestCompareDuplicateIDs: an id twice in a report is compared once and
+// named as a duplicate, never counted twice.
+func TestCompareDuplicateIDs(t *testing.T) {
+	a := diffRep(diffRes("tcp/a:9090", "pass", "open", "syn_ack"), diffRes("tcp/m:9090", "pass", "open", "syn_ack"), diffRes("tcp/m:9090", "pass", "open", "syn_ack"))
+	b := diffRep(diffRes("tcp/a:9090", "pass", "open", "syn_ack"), diffRes("tcp/a:9090", "fail", "closed", "conn_refused"),
+		diffRes("tcp/n:9090", "fail", "closed", "conn_refused"), diffRes("tcp/n:9090", "fail", "closed", "conn_refused"), diffRes("tcp/a:9090", "pass", "open", "syn_ack"))
+	d := Compare(a, b)
+	if d.Unchanged != 1 || len(d.Changed) != 0 || len(d.New) != 1 || len(d.Missing) != 1 {
+		t.Errorf("unchanged %d, changed %d, new %d, missing %d; want 1, 0, 1, 1", d.Unchanged, len(d.Changed), len(d.New), len(d.Missing))
+	}
+	if diff := cmp.Diff([]string{"tcp/m:9090"}, d.A.Duplicates); diff != "" {
+		t.Errorf("A duplicates (-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"tcp/a:9090", "tcp/n:9090"}, d.B.Duplicates); diff != "" {
+		t.Errorf("B duplicates (-want +got)\n%s", diff)
+	}
+}

@@ -63,8 +63,13 @@ type junitMessage struct {
 
 func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
 
+// interruptedCase names the test case an interrupted run adds, so a CI
+// reader sees an error even when no result was in yet.
+const interruptedCase = "interrupted"
+
 // End writes one suite per check kind, one test case per result. A warn is
-// a passing case whose system-out carries the warning.
+// a passing case whose system-out carries the warning. An interrupted run
+// adds a suite TOOL.run with one errored case "interrupted".
 func (e *junitEncoder) End(r *Report) error {
 	suites := junitSuites{Name: r.Tool, Time: seconds(r.DurationMS)}
 	index := map[vocab.Check]int{}
@@ -74,11 +79,7 @@ func (e *junitEncoder) End(r *Report) error {
 		if !ok {
 			k = len(suites.Suites)
 			index[res.Check] = k
-			suites.Suites = append(suites.Suites, junitSuite{
-				Name: r.Tool + "." + string(res.Check), Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
-				Hostname: r.Vantage.Hostname, Time: seconds(r.DurationMS),
-				Properties: []junitProperty{{"schema", r.Schema}, {"version", r.Version}, {"interrupted", fmt.Sprint(r.Interrupted)}},
-			})
+			suites.Suites = append(suites.Suites, newSuite(r, string(res.Check)))
 		}
 		s := &suites.Suites[k]
 		c := junitCase{Classname: r.Tool + "." + string(res.Check), Name: res.ID, Time: seconds(res.DurationMS)}
@@ -96,6 +97,9 @@ func (e *junitEncoder) End(r *Report) error {
 		s.Tests++
 		s.Cases = append(s.Cases, c)
 	}
+	if r.Interrupted {
+		suites.Suites = append(suites.Suites, interruptedSuite(r))
+	}
 	for _, s := range suites.Suites {
 		suites.Tests, suites.Fails, suites.Errors, suites.Skipped = suites.Tests+s.Tests, suites.Fails+s.Fails, suites.Errors+s.Errors, suites.Skipped+s.Skipped
 	}
@@ -109,6 +113,28 @@ func (e *junitEncoder) End(r *Report) error {
 	}
 	_, err := io.WriteString(e.w, "\n")
 	return err
+}
+
+func newSuite(r *Report, check string) junitSuite {
+	return junitSuite{
+		Name: r.Tool + "." + check, Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
+		Hostname: r.Vantage.Hostname, Time: seconds(r.DurationMS),
+		Properties: []junitProperty{{"schema", r.Schema}, {"version", r.Version}, {"interrupted", fmt.Sprint(r.Interrupted)}},
+	}
+}
+
+// interruptedSuite is the suite that makes an interrupted run an error for
+// a CI reader: the checks not run are neither passes nor failures.
+func interruptedSuite(r *Report) junitSuite {
+	s := newSuite(r, "run")
+	msg := fmt.Sprintf("interrupted: the run was stopped after %d results; checks still running or not started are not in this report", len(r.Results))
+	if len(r.Results) == 0 {
+		msg = "interrupted: the run was stopped before any check finished"
+	}
+	s.Tests, s.Errors = 1, 1
+	s.Cases = []junitCase{{Classname: s.Name, Name: interruptedCase, Time: seconds(r.DurationMS),
+		Error: &junitMessage{Message: msg, Type: interruptedCase}}}
+	return s
 }
 
 func oneLine(res *Result) string {

@@ -21,7 +21,13 @@ func RedactText(s string) string {
 	if !strings.Contains(s, "@") {
 		return s
 	}
-	return userinfo.ReplaceAllString(s, "${1}"+Redacted+"@")
+	return userinfo.ReplaceAllStringFunc(s, func(m string) string {
+		_, info, _ := strings.Cut(strings.TrimSuffix(m, "@"), "://")
+		if user, pw, _ := strings.Cut(info, ":"); info == Redacted || pw == Redacted && user != "" {
+			return m // already redacted (user:REDACTED@ names the user, not the secret)
+		}
+		return userinfo.ReplaceAllString(m, "${1}"+Redacted+"@")
+	})
 }
 
 // RedactURL hides the credentials of one proxy setting or URL, with or
@@ -52,22 +58,40 @@ func RedactURL(v string) string {
 
 // credentialFlags take a URL or proxy setting whose userinfo is a secret
 // even without a scheme.
-var credentialFlags = map[string]bool{"--proxy": true, "--url": true, "--pac": true}
+var credentialFlags = map[string]bool{
+	"--proxy": true, "--url": true, "--pac": true, "--echo": true, "--status-url": true, "--status-fallback-url": true,
+	"--fallback-url": true, "--captive-url": true, "--weak-url": true,
+}
+
+// secretFlags take a secret whole (mediacheck's and the responder's
+// --key): their value is never recorded.
+var secretFlags = map[string]bool{"--key": true}
 
 // RedactArgs returns a copy of a command line with the credentials of
 // every URL and proxy setting hidden (--proxy admin:pw@host, --url
-// http://u:p@h/, --proxy=…).
+// http://u:p@h/, --proxy=…) and the value of a --key replaced whole.
 func RedactArgs(args []string) []string {
 	out := make([]string, len(args))
+	prev := ""
 	for i, a := range args {
-		switch name, val, ok := strings.Cut(a, "="); {
-		case ok && credentialFlags[name]:
-			out[i] = name + "=" + RedactURL(val)
-		case i > 0 && credentialFlags[args[i-1]]:
-			out[i] = RedactURL(a)
-		default:
-			out[i] = RedactText(a)
-		}
+		out[i] = redactArg(prev, a)
+		prev = a
 	}
 	return out
+}
+
+// redactArg hides the secrets of one argument a that follows prev.
+func redactArg(prev, a string) string {
+	name, val, ok := strings.Cut(a, "=")
+	switch {
+	case ok && secretFlags[name]:
+		return name + "=" + Redacted
+	case ok && credentialFlags[name]:
+		return name + "=" + RedactURL(val)
+	case secretFlags[prev]:
+		return Redacted
+	case credentialFlags[prev]:
+		return RedactURL(a)
+	}
+	return RedactText(a)
 }

@@ -3,8 +3,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 type textEncoder struct {
@@ -49,11 +51,11 @@ func (e *textEncoder) statusWord(s Status) string {
 // attention, then a one-line summary.
 func (e *textEncoder) End(r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s  from %s (%s)\n", r.Tool, r.Version, r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), r.Vantage.Hostname, r.Vantage.OS)
+	fmt.Fprintf(&b, "%s %s  %s  from %s (%s)\n", Escape(r.Tool), Escape(r.Version), r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), Escape(r.Vantage.Hostname), Escape(r.Vantage.OS))
 	if r.Verdict != nil {
-		fmt.Fprintf(&b, "\n%s %s\n", e.statusWord(r.Verdict.Status), r.Verdict.Message)
+		fmt.Fprintf(&b, "\n%s %s\n", e.statusWord(r.Verdict.Status), Escape(r.Verdict.Message))
 		for _, s := range r.Verdict.NextSteps {
-			fmt.Fprintf(&b, "  - %s\n", s)
+			fmt.Fprintf(&b, "  - %s\n", Escape(s))
 		}
 	}
 	b.WriteString("\n")
@@ -65,12 +67,12 @@ func (e *textEncoder) End(r *Report) error {
 	for i := range r.Results {
 		res := &r.Results[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.statusWord(res.Status)+pad(res.Status),
-			res.Check, labels[i], dash(string(res.Observed)), dash(string(res.Reason)), dash(res.ReportedBy), rtt(res.RTTMS))
+			dash(string(res.Check)), labels[i], dash(string(res.Observed)), dash(string(res.Reason)), dash(res.ReportedBy), rtt(res.RTTMS))
 	}
 	tw.Flush()
 	e.writeHints(&b, r.Results, labels)
 	for _, l := range r.Vantage.Limits {
-		fmt.Fprintf(&b, "%s\n", e.paint(ansiDim, "note: "+l))
+		fmt.Fprintf(&b, "%s\n", e.paint(ansiDim, "note: "+Escape(l)))
 	}
 	s := r.Summary
 	fmt.Fprintf(&b, "\n%d checks: %d pass, %d fail, %d warn, %d skip, %d error in %.0f ms", s.Total, s.Pass, s.Fail, s.Warn, s.Skip, s.Error, r.DurationMS)
@@ -96,6 +98,7 @@ func targetLabels(rs []Result) []string {
 		if seen[string(r.Check)+"\x00"+r.Target] > 1 {
 			out[i] = strings.TrimPrefix(r.ID, string(r.Check)+"/")
 		}
+		out[i] = dash(out[i])
 	}
 	return out
 }
@@ -121,7 +124,7 @@ func (e *textEncoder) writeHints(b *strings.Builder, rs []Result, labels []strin
 		if len(who) > 4 {
 			who = append(who[:4], fmt.Sprintf("%d more", len(who)-4))
 		}
-		fmt.Fprintf(b, "%s %s: %s\n", e.paint(ansiBold, "»"), strings.Join(who, ", "), h)
+		fmt.Fprintf(b, "%s %s: %s\n", e.paint(ansiBold, "»"), strings.Join(who, ", "), Escape(h))
 	}
 }
 
@@ -129,11 +132,51 @@ func (e *textEncoder) writeHints(b *strings.Builder, rs []Result, labels []strin
 // status word is padded to the longest one ("ERROR").
 func pad(s Status) string { return strings.Repeat(" ", 5-len(s)) }
 
+// dash is s escaped for the terminal, or "-" when it is empty.
 func dash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
+	return Escape(s)
+}
+
+// Escape makes network- and file-derived text safe to print on a terminal:
+// C0 and C1 control characters (ESC, CR, LF and TAB included), DEL, the
+// bidirectional overrides and invalid UTF-8 are written as Go escapes
+// (\x1b, \r, \u202e, \xff); everything else is left as it is.
+func Escape(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && strings.HasPrefix(s[i:], "\uFFFD"):
+			b.WriteRune(r)
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafeRune(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(s string) bool {
+	for i, r := range s {
+		if unsafeRune(r) || r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
+			return true
+		}
+	}
+	return false
+}
+
+// unsafeRune is a rune a terminal may act on rather than show.
+func unsafeRune(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 func rtt(ms *float64) string {

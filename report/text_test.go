@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -35,4 +36,72 @@ func TestHintsPrintedOnce(t *testing.T) {
 	if strings.Count(out, "sinkholed") != 1 || !strings.Contains(out, "» a, b: sinkholed") {
 		t.Errorf("hints not grouped:\n%s", out)
 	}
+}
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"tcp/10.0.0.1:9090":           "tcp/10.0.0.1:9090",
+		"café ✓":                      "café ✓",
+		"a\x1b[2Jb":                   `a\x1b[2Jb`,
+		"up\rFAKE PASS\n":             `up\rFAKE PASS\n`,
+		"tab\there":                   `tab\there`,
+		"del\x7f c1\u009b bidi\u202e": `del\x7f c1\u009b bidi\u202e`,
+		"bad \xff utf8":               `bad \xff utf8`,
+		"real \uFFFD kept":            "real \uFFFD kept",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTextEscapesPeerText: ids, targets, observed states, reasons,
+// reporters, hints, verdicts and limits come from peers and files; none may
+// reach the terminal as a control sequence.
+func TestTextEscapesPeerText(t *testing.T) {
+	const evil = "x\x1b]0;owned\x07\r\x1b[2K"
+	rep := &Report{Tool: "roompath triage", Vantage: Vantage{Hostname: "h" + evil, Limits: []string{"limit" + evil}},
+		Verdict: &Verdict{Status: StatusFail, Message: "msg" + evil, NextSteps: []string{"step" + evil}},
+		Results: []Result{
+			{ID: "tcp/a" + evil, Check: "tcp", Target: "t" + evil, Status: StatusFail, Observed: "o" + evil, Reason: "r" + evil, ReportedBy: "b" + evil, Hint: "hint" + evil},
+			{ID: "tcp/b" + evil, Check: "tcp", Target: "t" + evil, Status: StatusWarn, Hint: "hint2" + evil},
+		}}
+	for _, color := range []bool{false, true} {
+		var buf bytes.Buffer
+		if err := (&textEncoder{w: &buf, color: color}).End(rep); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if color {
+			for _, code := range []string{ansiReset, ansiRed, ansiGreen, ansiYellow, ansiDim, ansiBold} {
+				out = strings.ReplaceAll(out, code, "")
+			}
+		}
+		if strings.ContainsAny(out, "\x1b\r\x07") {
+			t.Errorf("color=%v: raw control characters in text output:\n%q", color, out)
+		}
+		if !strings.Contains(out, `x\x1b]0;owned\a\r\x1b[2K`) {
+			t.Errorf("color=%v: escaped text missing:\n%s", color, out)
+		}
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"tcp/10.0.0.1:9090", "\x1b[2J\r\n", "\xff\xfe", "\u202e\u2066", "\uFFFD", "a\tb\x7f\u0085"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Escape(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Escape(%q) = %q: invalid UTF-8", s, out)
+		}
+		for _, r := range out {
+			if unsafeRune(r) {
+				t.Fatalf("Escape(%q) = %q keeps %U", s, out, r)
+			}
+		}
+		if !needsEscape(s) && out != s {
+			t.Fatalf("Escape changed clean text %q to %q", s, out)
+		}
+	})
 }

@@ -1,11 +1,16 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/roompath/roompath/probe/vocab"
 )
 
 // Writer collects results from concurrent probes, keeps the summary, and
@@ -29,7 +34,8 @@ type Options struct {
 	Now func() time.Time
 	// Hostname overrides the vantage hostname when non-empty.
 	Hostname string
-	// Command is recorded in the envelope (os.Args when nil).
+	// Command is recorded in the envelope (os.Args when nil), always with
+	// its credentials hidden (RedactArgs).
 	Command []string
 }
 
@@ -63,7 +69,7 @@ func NewWriter(tool, version string, v Vantage, enc Encoder, opt Options) *Write
 	}
 	return &Writer{enc: enc, now: now, rep: Report{
 		Schema: Schema, Tool: tool, Version: version, StartedAt: now().UTC(),
-		Command: cmd, Vantage: v, Results: []Result{},
+		Command: RedactArgs(cmd), Vantage: v, Results: []Result{},
 	}}
 }
 
@@ -91,6 +97,7 @@ func (w *Writer) Add(seq int, res Result) {
 		return // the report was already written (interrupted run)
 	}
 	w.begin()
+	redactResult(&res)
 	w.rep.Summary.Add(res.Status)
 	w.keepErr(w.enc.Result(&res))
 	if !w.enc.Streams() {
@@ -99,8 +106,71 @@ func (w *Writer) Add(seq int, res Result) {
 	}
 }
 
-// SetVerdict sets the envelope's verdict (triage).
+// RedactResult returns r with URL credentials hidden as the Writer hides
+// them, for results that reach a file without passing through a Writer
+// (the triage bundle).
+func RedactResult(r Result) Result {
+	redactResult(&r)
+	return r
+}
+
+// redactResult hides URL credentials in the free-text fields of a result
+// (a probe that echoes a proxy or URL setting into its id, target, hint or
+// failure text must not put a password in the report). A detail that
+// would carry one is replaced by its redacted JSON.
+func redactResult(r *Result) {
+	r.ID, r.Target, r.Hint, r.ReportedBy = RedactText(r.ID), RedactText(r.Target), RedactText(r.Hint), RedactText(r.ReportedBy)
+	r.Detail = redactDetail(r.Detail)
+	redactFailure(&r.Failure)
+	for i := range r.Attempts {
+		if f := r.Attempts[i].Failure; f != nil && strings.Contains(string(*f), "@") {
+			r.Attempts = append([]Attempt(nil), r.Attempts...) // the caller's slice stays as it was
+			for j := range r.Attempts {
+				redactFailure(&r.Attempts[j].Failure)
+			}
+			return
+		}
+	}
+}
+
+// redactDetail returns d, or its JSON with URL credentials hidden when it
+// holds any.
+func redactDetail(d any) any {
+	if d == nil {
+		return nil
+	}
+	b, err := json.Marshal(d)
+	if err != nil || !bytes.Contains(b, []byte("@")) {
+		return d
+	}
+	if red := RedactText(string(b)); red != string(b) {
+		return json.RawMessage(red)
+	}
+	return d
+}
+
+func redactFailure(f **vocab.Failure) {
+	if *f != nil && strings.Contains(string(**f), "@") {
+		v := vocab.Failure(RedactText(string(**f)))
+		*f = &v
+	}
+}
+
+// SetVerdict sets the envelope's verdict (triage), its text redacted as
+// results are.
 func (w *Writer) SetVerdict(v *Verdict) {
+	if v != nil {
+		c := *v
+		c.Message = RedactText(c.Message)
+		c.NextSteps = make([]string, len(v.NextSteps))
+		for i, s := range v.NextSteps {
+			c.NextSteps[i] = RedactText(s)
+		}
+		if v.NextSteps == nil {
+			c.NextSteps = nil
+		}
+		v = &c
+	}
 	w.mu.Lock()
 	w.rep.Verdict = v
 	w.mu.Unlock()

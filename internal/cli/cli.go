@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,7 +33,7 @@ type Common struct {
 // timeout.
 func AddCommon(fs *pflag.FlagSet, c *Common, defTimeout time.Duration) {
 	fs.StringVarP(&c.Output, "output", "o", "text", "output format: "+strings.Join(report.Formats, ", "))
-	fs.DurationVar(&c.Timeout, "timeout", defTimeout, "per-attempt timeout (e.g. 1s, 500ms)")
+	fs.DurationVar(&c.Timeout, "timeout", defTimeout, "per-attempt timeout, 10ms to 10m (e.g. 1s, 500ms)")
 }
 
 // UsageError is a bad flag, argument or config value: exit code 2 with one
@@ -80,46 +81,88 @@ func Main(t Tool) {
 	os.Exit(Execute(t, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// Execute is Main without the exit, for tests.
+// Execute is Main without the exit, for tests. SIGINT and SIGTERM are
+// caught from the start, so an interrupt while the plan is prepared (a
+// large profile, a slow file) still ends with exit code 130.
 func Execute(t Tool, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	t.Flags.SetOutput(stderr)
 	t.Flags.SortFlags = false
 	if err := t.Flags.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return report.ExitOK
 		}
-		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
-		return report.ExitUsage
+		return errLine(stderr, t.Name, err, report.ExitUsage)
 	}
 	if err := CheckDuration("timeout", t.Common.Timeout, MinTimeout, MaxTimeout); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
-		return report.ExitUsage
+		return errLine(stderr, t.Name, err, report.ExitUsage)
 	}
 	enc, err := report.NewEncoder(t.Common.Output, stdout, report.EncoderOptions{Color: isTerminal(stdout) && os.Getenv("NO_COLOR") == ""})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
-		return report.ExitUsage
+		return errLine(stderr, t.Name, err, report.ExitUsage)
 	}
-	if err := t.Prepare(t.Flags.Args()); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", t.Name, err)
-		var ue *UsageError
-		if errors.As(err, &ue) {
-			return report.ExitUsage
+	newEnv := func() *Env {
+		vantage := netpath.Vantage
+		if t.Vantage != nil {
+			vantage = t.Vantage
 		}
-		return report.ExitCannotRun
+		w := report.NewWriter(t.Name, version.Version, vantage(), enc, report.Options{})
+		return &Env{Writer: w, Stderr: redactWriter{stderr}, StderrTTY: isTerminal(stderr), Streaming: enc.Streams()}
 	}
-	vantage := netpath.Vantage
-	if t.Vantage != nil {
-		vantage = t.Vantage
+	if err := prepare(ctx, t); err != nil {
+		if errors.Is(err, errInterrupted) {
+			fmt.Fprintf(stderr, "%s: interrupted while preparing; nothing was probed\n", t.Name)
+			return finish(t, newEnv(), nil, true, stderr)
+		}
+		code := report.ExitCannotRun
+		if ue := (*UsageError)(nil); errors.As(err, &ue) {
+			code = report.ExitUsage
+		}
+		return errLine(stderr, t.Name, err, code)
 	}
-	w := report.NewWriter(t.Name, version.Version, vantage(), enc, report.Options{})
-	env := &Env{Writer: w, Stderr: stderr, StderrTTY: isTerminal(stderr), Streaming: enc.Streams()}
-	return run(t, env, stderr)
+	return run(ctx, t, newEnv(), stderr)
 }
 
-func run(t Tool, env *Env, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// errInterrupted is prepare's error when a signal came first.
+var errInterrupted = errors.New("interrupted")
+
+// prepare runs t.Prepare, giving up on it when ctx is cancelled (SIGINT):
+// Prepare takes no context, so it is left to finish in the background
+// while the (empty) interrupted report is written and the process exits.
+func prepare(ctx context.Context, t Tool) error {
+	done := make(chan error, 1)
+	go func() { done <- t.Prepare(t.Flags.Args()) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errInterrupted
+	}
+}
+
+// errLine writes err as one line naming the tool, credentials hidden and
+// control characters escaped, and returns code.
+func errLine(stderr io.Writer, name string, err error, code int) int {
+	fmt.Fprintf(stderr, "%s: %s\n", name, report.Escape(report.RedactText(err.Error())))
+	return code
+}
+
+// redactWriter hides URL credentials in what a tool writes to stderr
+// (notes, progress), as errLine does for errors.
+type redactWriter struct{ w io.Writer }
+
+func (r redactWriter) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("@")) {
+		return r.w.Write(p)
+	}
+	if _, err := io.WriteString(r.w, report.RedactText(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func run(ctx context.Context, t Tool, env *Env, stderr io.Writer) int {
 	done := make(chan error, 1)
 	go func() { done <- t.Run(ctx, env) }()
 	var runErr error
@@ -135,18 +178,20 @@ func run(t Tool, env *Env, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "%s: interrupted; writing the partial report\n", t.Name)
 		}
 	}
+	return finish(t, env, runErr, interrupted, stderr)
+}
+
+// finish writes the report and maps the outcome to the exit code.
+func finish(t Tool, env *Env, runErr error, interrupted bool, stderr io.Writer) int {
 	code, werr := env.Writer.Finish(interrupted)
 	if werr != nil {
-		fmt.Fprintf(stderr, "%s: writing report: %v\n", t.Name, werr)
-		return report.ExitCannotRun
+		return errLine(stderr, t.Name, fmt.Errorf("writing report: %w", werr), report.ExitCannotRun)
 	}
 	if runErr != nil && !interrupted {
-		fmt.Fprintf(stderr, "%s: %v\n", t.Name, runErr)
-		var ue *UsageError
-		if errors.As(runErr, &ue) {
-			return report.ExitUsage
+		if ue := (*UsageError)(nil); errors.As(runErr, &ue) {
+			return errLine(stderr, t.Name, runErr, report.ExitUsage)
 		}
-		return report.ExitCannotRun
+		return errLine(stderr, t.Name, runErr, report.ExitCannotRun)
 	}
 	return code
 }

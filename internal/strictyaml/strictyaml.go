@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -50,7 +51,27 @@ func Decode(r io.Reader, limit int64, what string, v any) error {
 		}
 		return oneLine(err)
 	}
-	return nil
+	// A second document would be silently ignored: refuse it (an empty
+	// one, a trailing "---", is harmless).
+	for {
+		var more yaml.Node
+		switch err := dec.Decode(&more); {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return oneLine(err)
+		case !emptyDocument(&more):
+			return fmt.Errorf("line %d: a second YAML document; a %s is one document", max(more.Line, 1), what)
+		}
+	}
+}
+
+func emptyDocument(n *yaml.Node) bool {
+	if len(n.Content) == 0 {
+		return true
+	}
+	c := n.Content[0]
+	return len(n.Content) == 1 && c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == ""
 }
 
 // size renders a limit in MiB or KiB when it is a whole number of them,
@@ -65,9 +86,37 @@ func size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// oneLine folds yaml's multi-line errors into one line.
+// oneLine folds yaml's multi-line errors into one line without echoing
+// the file: yaml quotes the offending value ("cannot unmarshal !!str
+// `secret...`"), which would copy the first line of a file given by
+// mistake (a key, a password list) into a terminal or a log. Quoted values
+// are dropped, tags named in words, and a key is kept only when it looks
+// like one.
 func oneLine(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	return errors.New(strings.Join(strings.Fields(msg), " "))
+	msg = quoted.ReplaceAllString(msg, "")
+	msg = unknownField.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := unknownField.FindStringSubmatch(m)
+		if len(sub[1]) > 40 || !keyLike.MatchString(sub[1]) {
+			return "field <not shown> not found" + sub[2]
+		}
+		return m
+	})
+	for tag, word := range tagWords {
+		msg = strings.ReplaceAll(msg, tag, word)
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	return errors.New(strings.ReplaceAll(msg, "cannot unmarshal", "cannot decode"))
 }
+
+var (
+	// quoted is a value yaml copies into its message (`...` and its
+	// truncation).
+	quoted = regexp.MustCompile("\\s*`[^`]*`")
+	// unknownField is yaml's unknown-key message.
+	unknownField = regexp.MustCompile(`field (.*?) not found( in type \S+)`)
+	keyLike      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	tagWords     = map[string]string{"!!str": "a string", "!!int": "a number", "!!float": "a number", "!!bool": "a boolean",
+		"!!seq": "a list", "!!map": "a mapping", "!!null": "null", "!!binary": "binary data", "!!timestamp": "a timestamp"}
+)

@@ -39,3 +39,55 @@ func TestDecode(t *testing.T) {
 		})
 	}
 }
+
+type nested struct {
+	Version int   `yaml:"version"`
+	Items   []doc `yaml:"items"`
+}
+
+// TestDecodeRefusesSecondDocument: a second document was silently ignored.
+func TestDecodeRefusesSecondDocument(t *testing.T) {
+	var n nested
+	err := Decode(strings.NewReader("version: 1\n---\nversion: 2\n"), 1<<10, "profile", &n)
+	if err == nil || err.Error() != "line 2: a second YAML document; a profile is one document" {
+		t.Errorf("err = %v", err)
+	}
+	if err := Decode(strings.NewReader("version: 1\n---\n"), 1<<10, "profile", &n); err != nil {
+		t.Errorf("a trailing separator: %v", err)
+	}
+}
+
+// TestErrorsDoNotEchoTheFile: a file that is not the expected YAML (a
+// password file, a key given by mistake) must not have its contents copied
+// into the error.
+func TestErrorsDoNotEchoTheFile(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"root:Sup3rSecret:0:0:root:/root:/bin/bash\n", "line 1: cannot decode a string into strictyaml.nested"},
+		{"version: Sup3rSecret\n", "line 1: cannot decode a string into int"},
+		{"items: Sup3rSecret\n", "line 1: cannot decode a string into []strictyaml.doc"},
+		{"\"Sup3rSecret key\": 1\n", "line 1: field <not shown> not found in type strictyaml.nested"},
+		{"versoin: 1\n", "line 1: field versoin not found in type strictyaml.nested"},
+		{"items: [{name: [Sup3rSecret]}]\n", "line 1: cannot decode a list into string"},
+	}
+	for _, tt := range tests {
+		var n nested
+		err := Decode(strings.NewReader(tt.in), 1<<10, "profile", &n)
+		if err == nil || err.Error() != tt.want || strings.Contains(err.Error(), "Sup3rSecret") {
+			t.Errorf("Decode(%q) = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"version: 1\nitems: [{name: a}]\n", "version: 1\n---\nversion: 2\n", "&a [*a]", "a: &x [*x, *x]\n",
+		"items: [{name: \"\\x1b[2J\"}]", "\xff\xfe", "{", "version: !!binary AAAA", "? [a]\n: b\n", strings.Repeat("[", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var n nested
+		err := Decode(strings.NewReader(s), 1<<12, "profile", &n)
+		if err != nil && (strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "`")) {
+			t.Fatalf("error not one clean line: %q", err)
+		}
+	})
+}

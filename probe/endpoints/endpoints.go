@@ -7,10 +7,14 @@ package endpoints
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/roompath/roompath/internal/strictyaml"
+	"github.com/roompath/roompath/internal/targets"
 )
 
 //go:embed zoom.yaml
@@ -49,36 +53,76 @@ func Default() Profile {
 	return p
 }
 
-// Load reads and validates a profile file.
+// Limits of an endpoint profile.
+const (
+	// MaxFileSize bounds a profile file.
+	MaxFileSize = 1 << 20
+	// MaxEndpoints bounds the names of a profile (each is resolved and
+	// probed: the embedded profile has 13).
+	MaxEndpoints = 1000
+)
+
+// Load reads and validates a profile file (at most MaxFileSize bytes).
 func Load(path string) (Profile, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return Profile{}, fmt.Errorf("endpoint profile: %w", err)
 	}
-	p, err := Parse(b)
+	defer f.Close()
+	p, err := decode(f)
 	if err != nil {
 		return Profile{}, fmt.Errorf("endpoint profile %s: %w", path, err)
 	}
 	return p, nil
 }
 
-// Parse decodes a profile strictly: unknown keys and empty names are errors.
-func Parse(b []byte) (Profile, error) {
+// Parse decodes a profile strictly: unknown keys, a second document, bad
+// or too many names and bad ports are errors, each on one line that does
+// not echo the file.
+func Parse(b []byte) (Profile, error) { return decode(bytes.NewReader(b)) }
+
+func decode(r io.Reader) (Profile, error) {
 	var p Profile
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
+	if err := strictyaml.Decode(r, MaxFileSize, "endpoint profile", &p); err != nil {
+		if errors.Is(err, strictyaml.ErrEmpty) {
+			return Profile{}, errors.New("no endpoints")
+		}
 		return Profile{}, err
 	}
-	if len(p.Endpoints) == 0 {
-		return Profile{}, fmt.Errorf("no endpoints")
+	return p, p.validate()
+}
+
+func (p Profile) validate() error {
+	switch {
+	case len(p.Endpoints) == 0:
+		return errors.New("no endpoints")
+	case len(p.Endpoints) > MaxEndpoints:
+		return fmt.Errorf("%d endpoints: at most %d", len(p.Endpoints), MaxEndpoints)
 	}
 	for i, e := range p.Endpoints {
 		if e.Name == "" {
-			return Profile{}, fmt.Errorf("endpoint %d has no name", i+1)
+			return fmt.Errorf("endpoint %d has no name", i+1)
+		}
+		if err := targets.ValidHostname(e.Name); err != nil {
+			return fmt.Errorf("endpoint %d: %v", i+1, err)
 		}
 	}
-	return p, nil
+	for _, l := range []struct {
+		key   string
+		ports []int
+	}{{"cloud_tcp", p.Ports.CloudTCP}, {"room_tcp", p.Ports.RoomTCP}, {"room_optional_tcp", p.Ports.RoomOptionalTCP}} {
+		for _, n := range l.ports {
+			if n < 1 || n > 65535 {
+				return fmt.Errorf("ports.%s: port %d: want 1-65535", l.key, n)
+			}
+		}
+	}
+	for _, s := range p.Ports.CloudUDP {
+		if _, err := targets.ParsePorts(s); err != nil || strings.Contains(s, ",") {
+			return fmt.Errorf("ports.cloud_udp: %q: want a port or a range such as 8801-8810", s)
+		}
+	}
+	return nil
 }
 
 // Names returns every endpoint name in profile order.

@@ -8,6 +8,7 @@ package runcmd
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/netip"
 	"strings"
 	"sync"
@@ -33,7 +34,9 @@ with must_reach (e.g. every room's 9090 from the controller Wi-Fi) and
 must_not_reach (e.g. no room's 9090 or 2244 from the guest Wi-Fi). roompath
 run finds which network this host is on from its addresses (or --network),
 probes each expectation, and reports expect and observed for each: a
-reachable must-not-reach target is a failure. See docs/profiles.md.
+reachable must-not-reach target is a failure. The checks are counted
+before anything is built: a network that expands to more than --max-checks
+(rooms x ports) is refused unless --force. See docs/profiles.md.
 
 Examples:
   roompath run campus.yaml
@@ -42,12 +45,24 @@ Examples:
 Flags:
 `
 
+// Bounds of the flags: a plan bigger than DefaultMaxChecks needs --force,
+// and profile.MaxChecks is refused even with it.
+const (
+	DefaultMaxChecks = 65536 // as portcheck's --max-targets: a /16 on one port
+	MaxRate          = 100000
+	MinRate          = 0.1
+	MaxConcurrency   = probe.DefaultMaxOpen
+	MaxAttempts      = profile.MaxAttempts
+)
+
 type cmd struct {
 	common      cli.Common
 	network     string
 	attempts    int
 	rate        float64
 	concurrency int
+	maxChecks   int64
+	force       bool
 
 	profile *profile.Profile
 	net     *profile.Network
@@ -56,30 +71,46 @@ type cmd struct {
 	fs      *pflag.FlagSet
 	// localAddrs overrides the interface addresses (tests).
 	localAddrs func() []netip.Addr
+	// expand builds a network's checks; a seam so tests can see that a
+	// refused plan was never built.
+	expand func(*profile.Site, *profile.Network) []profile.Check
 }
 
 // Tool returns the run command.
 func Tool() cli.Tool { return newTool(nil) }
 
 func newTool(localAddrs func() []netip.Addr) cli.Tool {
-	c := &cmd{localAddrs: localAddrs}
+	return newCmd(localAddrs).tool()
+}
+
+func newCmd(localAddrs func() []netip.Addr) *cmd {
+	c := &cmd{localAddrs: localAddrs, expand: (*profile.Site).Checks}
 	if c.localAddrs == nil {
 		c.localAddrs = interfaceAddrs
 	}
+	return c
+}
+
+func (c *cmd) tool() cli.Tool {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	c.fs = fs
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	fs.StringVar(&c.network, "network", "", "the profile network this host is on (default: found from this host's addresses)")
 	cli.AddCommon(fs, &c.common, probe.DefaultTCPTimeout)
-	fs.IntVar(&c.attempts, "attempts", 0, "connection attempts per check (default: the profile's, else 1)")
-	fs.Float64Var(&c.rate, "rate", probe.DefaultRate, "new connections per second (0 = no cap)")
-	fs.IntVar(&c.concurrency, "concurrency", probe.DefaultConcurrency, "probes awaiting an answer at once")
+	fs.IntVar(&c.attempts, "attempts", 0, fmt.Sprintf("connection attempts per check, 1-%d (default: the profile's, else 1)", MaxAttempts))
+	fs.Float64Var(&c.rate, "rate", probe.DefaultRate, fmt.Sprintf("new connections per second, %g-%d (0 = no cap)", MinRate, MaxRate))
+	fs.IntVar(&c.concurrency, "concurrency", probe.DefaultConcurrency, fmt.Sprintf("probes awaiting an answer at once, 1-%d", MaxConcurrency))
+	fs.Int64Var(&c.maxChecks, "max-checks", DefaultMaxChecks, "refuse a profile network that expands to more checks (rooms x ports) unless --force")
+	fs.BoolVar(&c.force, "force", false, fmt.Sprintf("allow more checks than --max-checks (never more than %d)", profile.MaxChecks))
 	return cli.Tool{Name: "roompath run", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
 
 func (c *cmd) prepare(args []string) error {
 	if len(args) != 1 {
 		return cli.Usagef("want one PROFILE.yaml (see --help)")
+	}
+	if err := c.checkFlags(); err != nil {
+		return err
 	}
 	var err error
 	if c.profile, err = profile.Load(args[0]); err != nil {
@@ -88,24 +119,43 @@ func (c *cmd) prepare(args []string) error {
 	if err := c.pickNetwork(); err != nil {
 		return err
 	}
-	c.checks = c.site.Checks(c.net)
-	return c.applyDefaults()
+	c.applyDefaults()
+	// Count before building: a refused plan costs nothing.
+	switch n := c.site.CountChecks(c.net); {
+	case n > c.maxChecks && !c.force:
+		return cli.Usagef("network %s expands to %d checks (rooms x ports), more than --max-checks %d; narrow the profile or add --force", c.net.Name, n, c.maxChecks)
+	case n > profile.MaxChecks:
+		return cli.Usagef("network %s expands to %d checks (rooms x ports): the limit is %d even with --force", c.net.Name, n, profile.MaxChecks)
+	}
+	c.checks = c.expand(c.site, c.net)
+	return nil
 }
 
-func (c *cmd) applyDefaults() error {
+// checkFlags holds every number flag to its documented bounds.
+func (c *cmd) checkFlags() error {
+	switch {
+	case c.attempts != 0 && (c.attempts < 1 || c.attempts > MaxAttempts):
+		return cli.Usagef("--attempts must be 1-%d, got %d", MaxAttempts, c.attempts)
+	case c.concurrency < 1 || c.concurrency > MaxConcurrency:
+		return cli.Usagef("--concurrency must be 1-%d, got %d", MaxConcurrency, c.concurrency)
+	case c.maxChecks < 1:
+		return cli.Usagef("--max-checks must be at least 1, got %d", c.maxChecks)
+	}
+	if c.rate != 0 || math.Signbit(c.rate) {
+		return cli.CheckFloat("rate", c.rate, MinRate, MaxRate)
+	}
+	return nil
+}
+
+// applyDefaults takes the profile's timeout and attempts where no flag
+// gave them (the profile holds them to the same bounds on load).
+func (c *cmd) applyDefaults() {
 	if !c.flagSet("timeout") && c.profile.Defaults.Timeout > 0 {
 		c.common.Timeout = time.Duration(c.profile.Defaults.Timeout)
 	}
 	if c.attempts == 0 {
 		c.attempts = max(c.profile.Defaults.Attempts, 1)
 	}
-	if c.attempts < 1 || c.attempts > 100 {
-		return cli.Usagef("--attempts must be 1-100, got %d", c.attempts)
-	}
-	if c.rate < 0 || c.concurrency < 1 {
-		return cli.Usagef("--rate must be 0 or positive and --concurrency at least 1")
-	}
-	return nil
 }
 
 // flagSet reports whether the user gave a flag.

@@ -100,6 +100,21 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown network", nil, []string{"--network", "lobby", path}, `--network "lobby"`},
 		{"no profile", nil, nil, "want one PROFILE.yaml"},
 		{"missing file", nil, []string{"/nonexistent.yaml"}, "no such file"},
+		{"rate NaN", nil, []string{"--rate", "NaN", path}, "--rate NaN is not a number"},
+		{"rate Inf", nil, []string{"--rate", "Inf", path}, "--rate +Inf is not a number"},
+		{"rate tiny", nil, []string{"--rate", "1e-300", path}, "--rate 1e-300 is below the minimum 0.1"},
+		{"rate negative", nil, []string{"--rate", "-1", path}, "--rate -1 is below the minimum 0.1"},
+		{"rate huge", nil, []string{"--rate", "1e9", path}, "--rate 1e+09 is above the maximum 100000"},
+		{"concurrency 0", nil, []string{"--concurrency", "0", path}, "--concurrency must be 1-4096, got 0"},
+		{"concurrency huge", nil, []string{"--concurrency", "100000", path}, "--concurrency must be 1-4096"},
+		{"attempts", nil, []string{"--attempts", "101", path}, "--attempts must be 1-100, got 101"},
+		{"max-checks", nil, []string{"--max-checks", "0", path}, "--max-checks must be at least 1"},
+		{"timeout 1ns", nil, []string{"--timeout", "1ns", path}, "--timeout 1ns is below the minimum 10ms"},
+		{"timeout huge", nil, []string{"--timeout", "999999h", path}, "--timeout 999999h0m0s is above the maximum 10m0s"},
+		{"above max-checks", nil, []string{"--network", "guest-wifi", "--max-checks", "1", path}, "expands to 2 checks (rooms x ports), more than --max-checks 1; narrow the profile or add --force"},
+		{"defaults.attempts 0", nil, []string{writeProfile(t, strings.Replace(tinyProfile, "defaults: {timeout: 1s}", "defaults: {attempts: 0}", 1))}, "line 2: defaults.attempts: want 1-100"},
+		{"defaults.timeout 1ns", nil, []string{writeProfile(t, strings.Replace(tinyProfile, "1s", "1ns", 1))}, `line 2: duration "1ns": want e.g. 500ms or 2s (10ms to 5m0s)`},
+		{"second document", nil, []string{writeProfile(t, tinyProfile+"---\nversion: 1\n")}, "a second YAML document; a profile is one document"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,5 +123,28 @@ func TestRunUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want one line with %q", code, errs, tt.want)
 			}
 		})
+	}
+}
+
+// tinyProfile is valid; its room is never probed by the usage tests.
+const tinyProfile = `version: 1
+defaults: {timeout: 1s}
+sites:
+  - name: hq
+    rooms: [{name: board, address: 127.0.0.1}]
+    networks: [{name: n, cidrs: [127.0.0.0/8], must_reach: [{rooms: [board], ports: [9]}]}]
+`
+
+// TestRunForceAllowsAboveMaxChecks: --force lifts --max-checks (the
+// closed loopback ports are probed and fail as must_reach).
+func TestRunForceAllowsAboveMaxChecks(t *testing.T) {
+	path := loopbackProfile(t)
+	code, out, errs := execute(t, nil, "--network", "guest-wifi", "--max-checks", "1", "--force", "-o", "json", path)
+	if code != report.ExitFail {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Results) != 2 {
+		t.Errorf("results %+v (%v)", rep.Results, err)
 	}
 }

@@ -75,7 +75,7 @@ func Tool() cli.Tool {
 	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy for the cloud checks instead of the configuration ('none': direct only)")
 	fs.StringArrayVar(&cfg.CloudHosts, "cloud-host", nil, "Zoom name to check for DNS, proxy and TLS instead of the embedded profile (repeatable)")
 	fs.StringSliceVar(&c.skip, "skip", nil, "checks to leave out: "+strings.Join(skippable, ", "))
-	fs.StringVar(&c.bundle, "bundle", "", "also write an evidence pack (tar.gz) for a support case to FILE")
+	fs.StringVar(&c.bundle, "bundle", "", "also write an evidence pack (tar.gz) for a support case to FILE (checked writable before anything is sent)")
 	return cli.Tool{Name: "roompath triage", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
 
@@ -96,6 +96,9 @@ func (c *cmd) prepare(args []string) error {
 		return cli.Usagef("--port must be 1-65535")
 	}
 	if err := c.parseSkip(); err != nil {
+		return err
+	}
+	if err := c.checkBundle(); err != nil {
 		return err
 	}
 	if c.roomPorts != "" {
