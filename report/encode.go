@@ -20,7 +20,7 @@ type Encoder interface {
 }
 
 // Formats lists the accepted values of -o/--output.
-var Formats = []string{"text", "json", "ndjson", "junit"}
+var Formats = []string{"text", "json", "ndjson", "junit", "html"}
 
 // EncoderOptions tunes the encoders that care.
 type EncoderOptions struct {
@@ -41,6 +41,8 @@ func NewEncoder(format string, w io.Writer, opt EncoderOptions) (Encoder, error)
 		return &ndjsonEncoder{w: w}, nil
 	case "junit":
 		return &junitEncoder{w: w}, nil
+	case "html":
+		return newHTMLEncoder(w), nil
 	}
 	return nil, fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }

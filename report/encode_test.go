@@ -2,9 +2,11 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +99,7 @@ func TestGolden(t *testing.T) {
 		{"json-interrupted", "json", false, true},
 		{"ndjson", "ndjson", false, false},
 		{"junit", "junit", false, false},
+		{"junit-interrupted", "junit", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,5 +191,38 @@ func TestStreamingKeepsNoResults(t *testing.T) {
 	}
 	if s := w.Summary(); s.Total != 1000 || s.Pass != 1000 {
 		t.Errorf("summary = %+v", s)
+	}
+}
+
+// TestJUnitInterruptedBeforeAnyResult: SIGINT before the first result must
+// not read as a green run to a CI reader.
+func TestJUnitInterruptedBeforeAnyResult(t *testing.T) {
+	var buf bytes.Buffer
+	enc, _ := report.NewEncoder("junit", &buf, report.EncoderOptions{})
+	w := report.NewWriter("roompath run", "0.1.0", sampleVantage(), enc, report.Options{Now: fixedClock(), Hostname: "h", Command: []string{"roompath"}})
+	if code, err := w.Finish(true); err != nil || code != report.ExitInterrupted {
+		t.Fatalf("Finish = %d, %v", code, err)
+	}
+	var suites struct {
+		Tests  int `xml:"tests,attr"`
+		Errors int `xml:"errors,attr"`
+		Suites []struct {
+			Cases []struct {
+				Name  string `xml:"name,attr"`
+				Error *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"error"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	if suites.Tests != 1 || suites.Errors != 1 || len(suites.Suites) != 1 || len(suites.Suites[0].Cases) != 1 {
+		t.Fatalf("interrupted run: tests=%d errors=%d\n%s", suites.Tests, suites.Errors, buf.String())
+	}
+	c := suites.Suites[0].Cases[0]
+	if c.Name != "interrupted" || c.Error == nil || !strings.Contains(c.Error.Message, "before any check finished") {
+		t.Errorf("case = %+v\n%s", c, buf.String())
 	}
 }

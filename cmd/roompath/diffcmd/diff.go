@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,8 +19,10 @@ import (
 	"github.com/roompath/roompath/report"
 )
 
-// maxReport bounds what is read of one report file.
-const maxReport = 512 << 20
+// maxReport bounds what is read of one report file: a report of a /16
+// sweep is about 60 MiB of JSON; /dev/zero or a wrong file is refused by
+// its first byte, a huge one at this size.
+const maxReport = 64 << 20
 
 // Load reads a report written with -o json or -o ndjson.
 func Load(path string) (report.Report, error) {
@@ -28,18 +31,44 @@ func Load(path string) (report.Report, error) {
 		return report.Report{}, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxReport+1))
+	b, err := readBounded(bufio.NewReader(f))
 	if err != nil {
 		return report.Report{}, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(b) > maxReport {
-		return report.Report{}, fmt.Errorf("%s: larger than %d MiB", path, maxReport>>20)
 	}
 	rep, err := parse(b)
 	if err != nil {
 		return report.Report{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return rep, nil
+}
+
+// readBounded reads a report of at most maxReport bytes whose first
+// non-space byte opens a JSON object.
+func readBounded(r *bufio.Reader) ([]byte, error) {
+	for {
+		c, err := r.ReadByte()
+		if err == io.EOF {
+			return nil, errors.New("empty file, not a roompath report")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c != '{' {
+			return nil, errors.New("not a roompath report (JSON or NDJSON written with -o json or -o ndjson)")
+		}
+		break
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxReport))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) >= maxReport {
+		return nil, fmt.Errorf("larger than %d MiB", maxReport>>20)
+	}
+	return append([]byte{'{'}, b...), nil
 }
 
 // parse accepts one JSON envelope or NDJSON (results, then the envelope).
@@ -93,8 +122,9 @@ Usage: roompath diff [flags] A.json B.json
 A and B are reports written with -o json or -o ndjson, e.g. before and after
 a firewall change, or from the controller Wi-Fi and from a wired port.
 Results are matched by id; a result changed when its status, observed
-state, reason or reporter changed. Exit code 0 when nothing changed, 1 when
-something did, 2 when a report cannot be read.
+state, reason or reporter changed. -o html writes one self-contained page.
+Exit code 0 when nothing changed, 1 when something did, 2 when a report
+cannot be read.
 
 Flags:
 `
@@ -104,30 +134,30 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	format := fs.StringP("output", "o", "text", "output format: text or json")
+	format := fs.StringP("output", "o", "text", "output format: text, json or html")
 	if err := fs.Parse(args); err != nil {
 		if err == pflag.ErrHelp {
 			return report.ExitOK
 		}
-		fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+		fmt.Fprintf(stderr, "roompath diff: %s\n", esc(err.Error()))
 		return report.ExitUsage
 	}
-	if fs.NArg() != 2 || (*format != "text" && *format != "json") {
-		fmt.Fprintln(stderr, "roompath diff: want two report files and -o text or json (see --help)")
+	if fs.NArg() != 2 || (*format != "text" && *format != "json" && *format != "html") {
+		fmt.Fprintln(stderr, "roompath diff: want two report files and -o text, json or html (see --help)")
 		return report.ExitUsage
 	}
 	var reps [2]report.Report
 	for i := range reps {
 		var err error
 		if reps[i], err = Load(fs.Arg(i)); err != nil {
-			fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+			fmt.Fprintf(stderr, "roompath diff: %s\n", esc(err.Error()))
 			return report.ExitUsage
 		}
 	}
 	d := report.Compare(reps[0], reps[1])
 	d.A.File, d.B.File = fs.Arg(0), fs.Arg(1)
 	if err := write(stdout, *format, d); err != nil {
-		fmt.Fprintf(stderr, "roompath diff: %v\n", err)
+		fmt.Fprintf(stderr, "roompath diff: %s\n", esc(err.Error()))
 		return report.ExitCannotRun
 	}
 	if d.Different() {
@@ -137,6 +167,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 func write(w io.Writer, format string, d report.Diff) error {
+	if format == "html" {
+		return report.WriteDiffHTML(w, d)
+	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -147,23 +180,31 @@ func write(w io.Writer, format string, d report.Diff) error {
 		label string
 		side  report.DiffSide
 	}{{"A", d.A}, {"B", d.B}} {
-		fmt.Fprintf(&b, "%s: %s, %s at %s from %s", s.label, s.side.File, s.side.Tool, s.side.StartedAt, s.side.Hostname)
+		fmt.Fprintf(&b, "%s: %s, %s at %s from %s", s.label, esc(s.side.File), esc(s.side.Tool), esc(s.side.StartedAt), esc(s.side.Hostname))
 		if s.side.Verdict != "" {
-			fmt.Fprintf(&b, ", verdict %s", s.side.Verdict)
+			fmt.Fprintf(&b, ", verdict %s", esc(s.side.Verdict))
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
 	for _, c := range d.Changed {
-		fmt.Fprintf(&b, "CHANGED  %-32s %s\n", c.ID, changeText(c))
+		fmt.Fprintf(&b, "CHANGED  %-32s %s\n", esc(c.ID), changeText(c))
 	}
 	for _, r := range d.New {
-		fmt.Fprintf(&b, "NEW      %-32s %s %s/%s\n", r.ID, r.Status, r.Observed, r.Reason)
+		fmt.Fprintf(&b, "NEW      %-32s %s %s/%s\n", esc(r.ID), esc(string(r.Status)), esc(string(r.Observed)), esc(string(r.Reason)))
 	}
 	for _, r := range d.Missing {
-		fmt.Fprintf(&b, "MISSING  %-32s was %s %s/%s\n", r.ID, r.Status, r.Observed, r.Reason)
+		fmt.Fprintf(&b, "MISSING  %-32s was %s %s/%s\n", esc(r.ID), esc(string(r.Status)), esc(string(r.Observed)), esc(string(r.Reason)))
 	}
 	fmt.Fprintf(&b, "\n%d changed, %d new, %d missing, %d unchanged\n", len(d.Changed), len(d.New), len(d.Missing), d.Unchanged)
+	for _, s := range []struct {
+		label string
+		dups  []string
+	}{{"A", d.A.Duplicates}, {"B", d.B.Duplicates}} {
+		if len(s.dups) > 0 {
+			fmt.Fprintf(&b, "note: %s repeats %d id(s), each compared once by its first result: %s\n", s.label, len(s.dups), esc(listOf(s.dups)))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -172,7 +213,7 @@ func changeText(c report.DiffChange) string {
 	var parts []string
 	for _, f := range []string{"status", "observed", "reason", "reported_by"} {
 		if v, ok := c.Fields[f]; ok {
-			parts = append(parts, fmt.Sprintf("%s %s → %s", f, dashed(v[0]), dashed(v[1])))
+			parts = append(parts, fmt.Sprintf("%s %s → %s", f, esc(dashed(v[0])), esc(dashed(v[1]))))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -183,4 +224,15 @@ func dashed(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// esc escapes report- and file-derived text for the terminal.
+func esc(s string) string { return report.Escape(s) }
+
+// listOf names up to five ids.
+func listOf(ids []string) string {
+	if len(ids) > 5 {
+		return strings.Join(ids[:5], ", ") + fmt.Sprintf(" and %d more", len(ids)-5)
+	}
+	return strings.Join(ids, ", ")
 }

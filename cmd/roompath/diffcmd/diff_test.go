@@ -70,6 +70,14 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(junk, []byte("<html>not a report</html>"), 0o644)
 	other := writeFile(t, "other.json", map[string]any{"schema": "something/v9"}, false)
 	good := writeFile(t, "good.json", rep(), false)
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	os.WriteFile(empty, []byte(" \n"), 0o644)
+	huge := filepath.Join(t.TempDir(), "huge.json")
+	if f, err := os.Create(huge); err == nil {
+		f.WriteString("{")
+		f.Truncate(maxReport + 2) // sparse: 64 MiB of zeros after "{"
+		f.Close()
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -77,9 +85,12 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"one file", []string{good}, "want two report files"},
 		{"missing file", []string{good, "/nonexistent.json"}, "no such file"},
-		{"junk", []string{good, junk}, "not a roompath report line"},
+		{"junk", []string{good, junk}, "not a roompath report (JSON or NDJSON"},
+		{"dev zero", []string{good, "/dev/zero"}, "/dev/zero: not a roompath report"},
+		{"empty", []string{good, empty}, "empty file, not a roompath report"},
+		{"too large", []string{good, huge}, "larger than 64 MiB"},
 		{"wrong schema", []string{good, other}, "not a roompath.report/v1 report"},
-		{"bad format", []string{"-o", "xml", good, good}, "-o text or json"},
+		{"bad format", []string{"-o", "xml", good, good}, "want two report files and -o text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,4 +115,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted a report with schema %q", rep.Schema)
 		}
 	})
+}
+
+// TestDuplicatesAndEscapes: a duplicated id is counted once and named in a
+// note; ids and states from a file reach the terminal escaped.
+func TestDuplicatesAndEscapes(t *testing.T) {
+	evil := "tcp/x\x1b[2J\rPASS"
+	a := writeFile(t, "a.json", rep(res("tcp/a:9090", "pass", "open", "syn_ack"), res(evil, "fail", "closed", "conn_refused")), false)
+	b := writeFile(t, "b.json", rep(res("tcp/a:9090", "pass", "open", "syn_ack"), res("tcp/a:9090", "pass", "open", "syn_ack"),
+		res(evil, "pass", "open\x1b]0;t\x07", "syn_ack")), false)
+	var out, errb bytes.Buffer
+	if code := Main([]string{a, b}, &out, &errb); code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	text := out.String()
+	if strings.ContainsAny(text, "\x1b\r\x07") {
+		t.Errorf("raw control characters in:\n%q", text)
+	}
+	for _, want := range []string{`CHANGED  tcp/x\x1b[2J\rPASS`, `observed closed → open\x1b]0;t\a`, "1 changed, 0 new, 0 missing, 1 unchanged",
+		"note: B repeats 1 id(s), each compared once by its first result: tcp/a:9090"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
 }

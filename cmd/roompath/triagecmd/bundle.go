@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ type bundleFile struct {
 	body []byte
 }
 
-// writeBundle writes the evidence pack: the report as JSON and text, the
+// writeBundle writes the evidence pack: the report as JSON, text and HTML, the
 // vantage (interfaces, routes, resolvers, proxy settings), the command line
 // and timestamps.
 func (c *cmd) writeBundle(env *cli.Env) error {
@@ -33,6 +35,9 @@ func (c *cmd) writeBundle(env *cli.Env) error {
 	files, err := c.bundleFiles(env)
 	if err != nil {
 		return err
+	}
+	for i := range files { // the last guard: no member carries a URL password
+		files[i].body = []byte(report.RedactText(string(files[i].body)))
 	}
 	var buf bytes.Buffer
 	if err := writeTarGz(&buf, files, time.Now()); err != nil {
@@ -47,13 +52,14 @@ func (c *cmd) writeBundle(env *cli.Env) error {
 
 func (c *cmd) bundleFiles(env *cli.Env) ([]bundleFile, error) {
 	results := env.Writer.Snapshot()
-	results.Results = c.collected
+	results.Results = make([]report.Result, len(c.collected))
 	results.Summary = report.Summary{}
-	for _, r := range c.collected {
+	for i, r := range c.collected {
+		results.Results[i] = report.RedactResult(r)
 		results.Summary.Add(r.Status)
 	}
 	var files []bundleFile
-	for _, f := range []struct{ name, format string }{{"report.json", "json"}, {"report.txt", "text"}} {
+	for _, f := range []struct{ name, format string }{{"report.json", "json"}, {"report.txt", "text"}, {"report.html", "html"}} {
 		b, err := render(f.format, results)
 		if err != nil {
 			return nil, err
@@ -74,7 +80,7 @@ func (c *cmd) bundleFiles(env *cli.Env) ([]bundleFile, error) {
 		}
 	}
 	meta := fmt.Sprintf("roompath %s\ncommand: %s\nstarted: %s\nwritten: %s\n", version.Version,
-		strings.Join(os.Args, " "), results.StartedAt.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano))
+		strings.Join(report.RedactArgs(os.Args), " "), results.StartedAt.UTC().Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano))
 	return append(files, bundleFile{"command.txt", []byte(meta)}), nil
 }
 
@@ -108,4 +114,27 @@ func writeTarGz(buf *bytes.Buffer, files []bundleFile, now time.Time) error {
 		return err
 	}
 	return gz.Close()
+}
+
+// checkBundle makes sure the --bundle file can be written before anything
+// is probed: a bundle that fails after every check has run loses the case.
+func (c *cmd) checkBundle() error {
+	if c.bundle == "" {
+		return nil
+	}
+	dir := filepath.Dir(c.bundle)
+	if fi, err := os.Stat(c.bundle); err == nil && fi.IsDir() {
+		return cli.Usagef("--bundle %s is a directory; give a file name such as case.tar.gz", c.bundle)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || !fi.IsDir() {
+		return cli.Usagef("--bundle %s: directory %s does not exist", c.bundle, dir)
+	}
+	f, err := os.CreateTemp(dir, ".roompath-bundle-*")
+	if err != nil {
+		return cli.Usagef("--bundle %s: cannot write in %s: %v", c.bundle, dir, errors.Unwrap(err))
+	}
+	f.Close()
+	_ = os.Remove(f.Name()) // best effort: the probe file is empty
+	return nil
 }

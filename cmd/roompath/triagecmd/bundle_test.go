@@ -37,9 +37,9 @@ func TestBundle(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	want := []string{"command.txt", "report.json", "report.txt", "resolv.conf", "vantage.json"}
+	want := []string{"command.txt", "report.html", "report.json", "report.txt", "resolv.conf", "vantage.json"}
 	if _, err := os.Stat("/etc/resolv.conf"); err != nil {
-		want = []string{"command.txt", "report.json", "report.txt", "vantage.json"}
+		want = []string{"command.txt", "report.html", "report.json", "report.txt", "vantage.json"}
 	}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Fatalf("bundle members (-want +got)\n%s", diff)
