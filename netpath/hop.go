@@ -88,6 +88,10 @@ type Hop struct {
 	// for other replies, for SYN-ACKs above the terminal TTL, and where
 	// the platform cannot tell (no TCP_INFO).
 	AfterHandshake string `json:"after_handshake,omitempty"`
+	// QuotedTOS is the TOS (IPv6 traffic-class) byte of the probe as this
+	// hop received it, read from the IP header its ICMP error quotes (a
+	// UDP trace with a raw ICMP socket); nil when not read.
+	QuotedTOS *int `json:"quoted_tos,omitempty"`
 
 	// cancelled marks a probe ended early because the trace was decided
 	// or interrupted; it says nothing about the path.

@@ -24,7 +24,16 @@
 // admin-prohibited, reset by a middlebox, no ARP neighbour, no route on the
 // router, and unreachable/prohibit/blackhole routes in the client's own table.
 //
-// Safety: all lab addresses (10.99.0.0/16, fd00:99::/32) live only inside lab
+// [NewPathLab], [NewProxyARPLab], [NewSynproxyLab] and [NewTLSLab] stage the
+// messy-network faults (silent hops, proxy ARP and Wi-Fi isolation, SYN
+// proxies, SNI filters and MTU black holes); [NewMediaLab] stages the UDP
+// media path: Zoom's UDP ports dropped, 3479 rejected with admin-prohibited,
+// a DSCP re-mark to CS0, and an impaired path (nftables numgen drops and a
+// userspace [Relay] that delays, jitters and drops, since this kernel has no
+// sch_netem).
+//
+// Safety: all lab addresses (10.94.0.0/16 to 10.99.0.0/16, fd00:94::/32 to
+// fd00:99::/32) live only inside lab
 // namespaces; nothing is added to the host namespace's routes or addresses.
 //
 // Building a lab needs Linux, root (CAP_SYS_ADMIN and CAP_NET_ADMIN), and the
