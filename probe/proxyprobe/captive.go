@@ -92,8 +92,8 @@ func judgeCaptive(x exchange, d *CaptiveDetail) report.Result {
 		r.Status = report.StatusWarn
 		return r
 	}
-	d.Status, d.Location, d.ContentType = x.resp.StatusCode, x.resp.Header.Get("Location"), x.resp.Header.Get("Content-Type")
-	d.BodyBytes, d.Truncated, d.Title = len(x.body), x.truncated, pageTitle(x.body)
+	d.Status, d.Location, d.ContentType = x.resp.StatusCode, peerText(x.resp.Header.Get("Location"), maxPeerField), peerText(x.resp.Header.Get("Content-Type"), maxPeerField)
+	d.BodyBytes, d.Truncated, d.Title = len(x.body), x.truncated, peerText(pageTitle(x.body), maxPeerField)
 	if x.resp.StatusCode == 204 && len(x.body) == 0 {
 		return report.Result{Status: report.StatusPass, Observed: vocab.CaptiveNone, Reason: vocab.ReasonKnownAnswer, RTTMS: report.Float(report.MS(x.rtt))}
 	}

@@ -33,14 +33,19 @@ func ParseConnectTo(s string) (ConnectTo, error) {
 		return ConnectTo{}, err
 	}
 	if len(parts) != 4 {
-		return ConnectTo{}, fmt.Errorf("connect-to %q: want HOST:PORT:TOHOST:TOPORT", s)
+		return ConnectTo{}, fmt.Errorf("connect-to %s: want HOST:PORT:TOHOST:TOPORT", excerpt(s))
+	}
+	for _, h := range []string{parts[0], parts[2]} {
+		if h != "" && !validHost(h) {
+			return ConnectTo{}, fmt.Errorf("connect-to %s: host %s is not a host name or address", excerpt(s), excerpt(h))
+		}
 	}
 	for _, p := range []string{parts[1], parts[3]} {
 		if p == "" {
 			continue
 		}
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return ConnectTo{}, fmt.Errorf("connect-to %q: port %q is not 1-65535", s, p)
+			return ConnectTo{}, fmt.Errorf("connect-to %s: port %s is not 1-65535", excerpt(s), excerpt(p))
 		}
 	}
 	return ConnectTo{Host: parts[0], Port: parts[1], ToHost: parts[2], ToPort: parts[3]}, nil
@@ -66,7 +71,7 @@ func splitBracketed(s string) ([]string, error) {
 		}
 	}
 	if depth != 0 {
-		return nil, fmt.Errorf("connect-to %q: unbalanced brackets", s)
+		return nil, fmt.Errorf("connect-to %s: unbalanced brackets", excerpt(s))
 	}
 	return append(parts, cur.String()), nil
 }
@@ -105,12 +110,36 @@ func (d *Dialer) Rewrite(hostport string) string {
 	return hostport
 }
 
-// DialContext connects to hostport (after the rules) over TCP.
+// DialContext connects to hostport (after the rules) over TCP. With a
+// Guard, the address is checked as the socket connects (every address a
+// name resolves to); through the dial seam, which may resolve elsewhere, a
+// literal address is checked before dialling and the connected peer
+// before the connection is handed back.
 func (d *Dialer) DialContext(ctx context.Context, hostport string) (net.Conn, error) {
 	addr := d.Rewrite(hostport)
 	if d.dial != nil {
-		return d.dial(ctx, "tcp", addr)
+		return d.seamDial(ctx, addr)
 	}
 	nd := net.Dialer{Control: d.Guard.Control(nil)}
 	return nd.DialContext(ctx, "tcp", addr)
+}
+
+// seamDial dials addr through the dial seam, held to the Guard.
+func (d *Dialer) seamDial(ctx context.Context, addr string) (net.Conn, error) {
+	if d.Guard != nil {
+		if host, _, err := net.SplitHostPort(addr); err == nil && net.ParseIP(host) != nil {
+			if err := d.Guard.Check(addr); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c, err := d.dial(ctx, "tcp", addr)
+	if err != nil || d.Guard == nil {
+		return c, err
+	}
+	if err := d.Guard.Check(c.RemoteAddr().String()); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }

@@ -29,7 +29,14 @@ type DiscoveryConfig struct {
 	// PACOptions configure the PAC helpers (the resolver of dnsResolve,
 	// the address of myIpAddress); the zero value uses this host's.
 	PACOptions PACOptions
+	// ProbeURL is the URL a loaded PAC file is asked about once, so that
+	// a PAC that throws, loops or runs out of memory in FindProxyForURL
+	// fails "proxy/config"; empty means DefaultPACProbeURL.
+	ProbeURL string
 }
+
+// DefaultPACProbeURL is the URL a loaded PAC file is tried with.
+const DefaultPACProbeURL = "https://zoom.us/"
 
 // ConfigDetail is the evidence of the "proxy/config" result (its Detail):
 // where the proxy settings came from.
@@ -141,7 +148,9 @@ func (disc *DiscoveryConfig) findPAC(ctx context.Context, cfg *Settings, d *Conf
 		if disc.NoWPAD {
 			return nil
 		}
-		found, err := disc.WPAD.Lookup(ctx)
+		w := disc.WPAD
+		w.guard = dialer.Guard
+		found, err := w.Lookup(ctx)
 		d.WPAD = &found
 		if err != nil {
 			d.WPADError = classifyWPAD(err)
@@ -150,10 +159,13 @@ func (disc *DiscoveryConfig) findPAC(ctx context.Context, cfg *Settings, d *Conf
 		src, d.PACSource = found.URL, pacSourceWPAD
 		dialer = wpadDialer(dialer, found)
 	}
-	d.PACURL = src
+	d.PACURL = report.RedactURL(src)
 	text, err := FetchPAC(ctx, dialer, src)
 	if err == nil {
 		cfg.PAC, err = CompilePAC(ctx, text, disc.PACOptions)
+	}
+	if err == nil {
+		_, _, err = cfg.PAC.Hops(ctx, firstNonEmpty(disc.ProbeURL, DefaultPACProbeURL))
 	}
 	if err != nil {
 		d.PACFailure = classify(err)
@@ -161,8 +173,7 @@ func (disc *DiscoveryConfig) findPAC(ctx context.Context, cfg *Settings, d *Conf
 		if text != "" {
 			op = vocab.OpPACEval
 		}
-		r := failed(vocab.ProxyConfigPACError, vocab.ReasonPACUnusable, d.PACFailure, op, "The proxy auto-config file cannot be used; clients fall back to direct or fail. Fix the PAC file at "+src+".")
-		r.Status = report.StatusWarn
+		r := failed(vocab.ProxyConfigPACError, vocab.ReasonPACUnusable, d.PACFailure, op, "The proxy auto-config file cannot be used; clients fall back to direct or fail. Fix the PAC file at "+d.PACURL+".")
 		return &r
 	}
 	cfg.PACURL = src
@@ -177,7 +188,7 @@ func wpadDialer(d *Dialer, found WPADFound) *Dialer {
 		host = found.Addr
 	}
 	r := ConnectTo{Host: found.Name, Port: "80", ToHost: host, ToPort: port}
-	return &Dialer{Rules: append([]ConnectTo{r}, d.Rules...), dial: d.dial}
+	return &Dialer{Rules: append([]ConnectTo{r}, d.Rules...), Guard: d.Guard, dial: d.dial}
 }
 
 func classifyWPAD(err error) string {

@@ -3,6 +3,7 @@ package proxyprobe
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -61,7 +62,7 @@ func ParsePACResult(s string) ([]Hop, error) {
 		}
 		h, err := parsePACEntry(fields)
 		if err != nil {
-			return nil, &errPAC{fmt.Errorf("answer %q: %w", s, err)}
+			return nil, &errPAC{fmt.Errorf("answer %s: %w", excerpt(s), err)}
 		}
 		hops = append(hops, h)
 	}
@@ -78,7 +79,7 @@ func parsePACEntry(fields []string) (Hop, error) {
 	}
 	kind, ok := pacKinds[kw]
 	if !ok || len(fields) != 2 {
-		return Hop{}, fmt.Errorf("entry %q is not DIRECT or KEYWORD host:port", strings.Join(fields, " "))
+		return Hop{}, fmt.Errorf("entry %s is not DIRECT or KEYWORD host:port", excerpt(strings.Join(fields, " ")))
 	}
 	addr, err := normalizeHostPort(fields[1], defaultPorts[kind])
 	if err != nil {
@@ -94,11 +95,11 @@ func normalizeHostPort(s, defPort string) (string, error) {
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), defPort
 	}
-	if host == "" || strings.ContainsAny(host, "/@ \t[]") {
-		return "", fmt.Errorf("bad proxy host in %q", s)
+	if !validHost(host) {
+		return "", fmt.Errorf("bad proxy host in %s", excerpt(s))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return "", fmt.Errorf("bad proxy port in %q", s)
+		return "", fmt.Errorf("bad proxy port in %s", excerpt(s))
 	}
 	return net.JoinHostPort(host, port), nil
 }
@@ -125,7 +126,26 @@ func ParseProxyURL(s string) (Hop, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return Hop{}, fmt.Errorf("proxy setting is not a URL or host:port (%s)", report.RedactURL(s))
+		return Hop{}, fmt.Errorf("proxy setting %q is not a URL or host:port", report.RedactURL(s))
 	}
 	return HopFromURL(u)
+}
+
+// validHost accepts an IP address (an IPv6 zone included) or a host name of
+// letters, digits, '-', '_' and '.', at most 253 bytes: anything else
+// (spaces, ';', control characters) is no host a proxy can have.
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package proxyprobe
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -57,17 +58,22 @@ func newResponseReader(r io.Reader) *responseReader {
 }
 
 // head reads a response head for req. A head over maxHeadBytes fails with
-// ErrHeadTooLarge; malformed HTTP fails with an errInvalidHTTP.
+// ErrHeadTooLarge; malformed HTTP fails with an errInvalidHTTP; a read
+// that failed (a deadline met while a peer drips a partial line, a reset,
+// an EOF) fails with that network error, whatever the parser made of the
+// bytes before it.
 func (rr *responseReader) head(req *http.Request) (*http.Response, error) {
 	resp, err := http.ReadResponse(rr.br, req)
 	if err != nil {
-		if rr.cap.err == nil && rr.cap.n < rr.cap.limit {
-			return nil, &errInvalidHTTP{err}
-		}
-		if rr.cap.n >= rr.cap.limit {
+		switch {
+		case rr.cap.n >= rr.cap.limit:
 			return nil, ErrHeadTooLarge
+		case rr.cap.err != nil && rr.cap.err != io.EOF:
+			return nil, fmt.Errorf("reading the response head: %w", rr.cap.err)
+		case rr.cap.err == io.EOF && rr.cap.n == 0:
+			return nil, fmt.Errorf("reading the response head: %w", io.EOF)
 		}
-		return nil, err
+		return nil, &errInvalidHTTP{err}
 	}
 	rr.cap.limit = rr.cap.n + maxBodyBytes
 	return resp, nil

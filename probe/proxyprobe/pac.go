@@ -7,15 +7,11 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
 )
-
-// maxPACEval bounds one FindProxyForURL call: PAC files are small programs,
-// and one that loops or waits on DNS for longer would stall a browser too.
-const maxPACEval = 3 * time.Second
 
 // maxPACBytes caps a PAC file; real ones are a few KiB to a few hundred.
 const maxPACBytes = 1 << 20
@@ -32,85 +28,88 @@ type PACOptions struct {
 }
 
 // PAC is a compiled proxy auto-config file. It is safe for concurrent use;
-// evaluations are serialised.
+// evaluations are serialised. Every evaluation runs under the limits of
+// pacguard.go; a PAC that exceeded one fails every later call at once.
 type PAC struct {
-	mu   sync.Mutex
+	sem  chan struct{} // held by the evaluation in progress
 	vm   *goja.Runtime
 	find goja.Callable
 	opt  PACOptions
-	ctx  context.Context // of the evaluation in progress, for the helpers
+	// of the evaluation in progress, for the helpers
+	ctx      context.Context
+	lookups  int
+	lookupNS int64 // time spent in name lookups, atomic
+	// spent is the JavaScript time used so far, against pacBudget.
+	spent time.Duration
+	// limit is the sticky error of a PAC that exceeded its limits.
+	limit atomic.Pointer[error]
 }
 
 // CompilePAC runs a PAC file's top level and finds FindProxyForURLEx (the
 // IPv6-aware variant, preferred when present) or FindProxyForURL. The
-// top level gets maxPACEval to finish.
+// top level runs within ctx and the PAC's limits: an error is a PAC
+// failure (pac_invalid), a limit (pac_limit_exceeded) or ctx's end.
 func CompilePAC(ctx context.Context, src string, opt PACOptions) (*PAC, error) {
 	if len(src) > maxPACBytes {
 		return nil, &errPAC{fmt.Errorf("file exceeds %d bytes", maxPACBytes)}
 	}
-	p := &PAC{vm: goja.New(), opt: opt}
+	p := &PAC{sem: make(chan struct{}, 1), vm: goja.New(), opt: opt}
+	p.vm.SetMaxCallStackSize(pacMaxStack)
 	p.installHelpers()
-	if _, err := p.run(ctx, func() (goja.Value, error) { return p.vm.RunString(pacPrelude) }); err != nil {
-		return nil, &errPAC{fmt.Errorf("prelude: %w", err)}
-	}
-	if _, err := p.run(ctx, func() (goja.Value, error) { return p.vm.RunScript("proxy.pac", src) }); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("PAC top level: %w", err)
+	err := p.do(ctx, func() error {
+		if _, err := p.vm.RunString(pacHarden + pacPrelude); err != nil {
+			return fmt.Errorf("prelude: %w", err)
 		}
-		return nil, &errPAC{err}
-	}
-	for _, name := range []string{"FindProxyForURLEx", "FindProxyForURL"} {
-		if fn, ok := goja.AssertFunction(p.vm.Get(name)); ok {
-			p.find = fn
-			return p, nil
+		if _, err := p.vm.RunScript("proxy.pac", src); err != nil {
+			return err
 		}
+		for _, name := range []string{"FindProxyForURLEx", "FindProxyForURL"} {
+			if fn, ok := goja.AssertFunction(p.vm.Get(name)); ok {
+				p.find = fn
+				return nil
+			}
+		}
+		return errors.New("no FindProxyForURL function")
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, &errPAC{errors.New("no FindProxyForURL function")}
+	return p, nil
 }
 
-// run calls f with the evaluation context set and an interrupt armed for
-// ctx's end or maxPACEval, whichever comes first.
-func (p *PAC) run(ctx context.Context, f func() (goja.Value, error)) (goja.Value, error) {
-	ctx, cancel := context.WithTimeout(ctx, maxPACEval)
-	defer cancel()
-	p.ctx = ctx
-	stop := context.AfterFunc(ctx, func() { p.vm.Interrupt(context.DeadlineExceeded) })
-	defer func() {
-		stop()
-		p.vm.ClearInterrupt()
-		p.ctx = nil
-	}()
-	v, err := f()
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
-		return nil, fmt.Errorf("evaluation interrupted: %w", context.DeadlineExceeded)
+// do takes the PAC's turn (or gives up when ctx ends first) and evaluates
+// f under the limits.
+func (p *PAC) do(ctx context.Context, f func() error) error {
+	if err := p.limit.Load(); err != nil {
+		return *err
 	}
-	return v, err
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctxLimit(ctx)
+	}
+	defer func() { <-p.sem }()
+	return p.evaluate(ctx, f)
 }
 
 // FindProxy evaluates the PAC for rawURL and returns its raw answer, e.g.
-// "PROXY a:1; DIRECT". Errors are PAC failures (FailurePACInvalid) or the
-// evaluation deadline.
+// "PROXY a:1; DIRECT". Errors are PAC failures (pac_invalid), its limits
+// (pac_limit_exceeded) or ctx's end.
 func (p *PAC) FindProxy(ctx context.Context, rawURL string) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "", fmt.Errorf("PAC target %q: %w", rawURL, err)
+		return "", fmt.Errorf("PAC target %q: %w", truncate(rawURL, 64), err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, err := p.run(ctx, func() (goja.Value, error) {
-		return p.find(goja.Undefined(), p.vm.ToValue(rawURL), p.vm.ToValue(u.Hostname()))
-	})
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return "", err
+	var answer string
+	err = p.do(ctx, func() error {
+		v, err := p.find(goja.Undefined(), p.vm.ToValue(rawURL), p.vm.ToValue(u.Hostname()))
+		if err != nil {
+			return err
 		}
-		return "", &errPAC{err}
-	}
-	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
-		return "", nil
-	}
-	return v.String(), nil
+		answer, err = answerString(v)
+		return err
+	})
+	return answer, err
 }
 
 // Hops evaluates the PAC for rawURL and parses the answer.
@@ -129,10 +128,15 @@ func (p *PAC) lookup(host string) []netip.Addr {
 	if a, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{a}
 	}
+	if p.lookups++; p.lookups > pacMaxLookups {
+		p.vm.Interrupt(&errPACLimit{fmt.Sprintf("more than %d name lookups in one evaluation", pacMaxLookups)})
+		return nil
+	}
 	ctx := p.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	defer func(start time.Time) { atomic.AddInt64(&p.lookupNS, int64(time.Since(start))) }(time.Now())
 	f := p.opt.Lookup
 	if f == nil {
 		f = func(ctx context.Context, host string) ([]netip.Addr, error) {

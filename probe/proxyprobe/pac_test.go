@@ -68,8 +68,8 @@ func TestPACErrors(t *testing.T) {
 		{"syntax", "function FindProxyForURL(u, h) { return ", vocab.FailurePACInvalid},
 		{"no function", "var x = 1;", vocab.FailurePACInvalid},
 		{"throws", "function FindProxyForURL(u, h) { throw new Error('x'); }", vocab.FailurePACInvalid},
-		{"endless loop", "function FindProxyForURL(u, h) { for(;;){} }", vocab.FailureTimeout},
-		{"endless top level", "for(;;){}", vocab.FailureTimeout},
+		{"endless loop", "function FindProxyForURL(u, h) { for(;;){} }", vocab.FailurePACLimit},
+		{"endless top level", "for(;;){}", vocab.FailurePACLimit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -104,7 +104,7 @@ func httpConnect(conn net.Conn, hop Hop, target string) (net.Conn, *ProxyAnswer,
 	if err != nil {
 		return nil, nil, err
 	}
-	ans := &ProxyAnswer{Status: resp.StatusCode, Server: resp.Header.Get("Server"), Via: resp.Header.Get("Via")}
+	ans := &ProxyAnswer{Status: resp.StatusCode, Server: peerText(resp.Header.Get("Server"), maxPeerField), Via: peerText(resp.Header.Get("Via"), maxPeerField)}
 	if resp.StatusCode == http.StatusProxyAuthRequired {
 		ans.AuthRequired = true
 		ans.Challenges = ParseChallenges(resp.Header.Values("Proxy-Authenticate"))

@@ -45,11 +45,11 @@ var ErrNoCertificates = errors.New("no PEM certificate")
 func LoadRoots(path string) (*x509.CertPool, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%q cannot be read: %w", path, errors.Unwrap(err))
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("%s holds %w", path, ErrNoCertificates)
+		return nil, fmt.Errorf("%q holds %w", path, ErrNoCertificates)
 	}
 	return pool, nil
 }

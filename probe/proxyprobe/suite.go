@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/report"
 )
 
@@ -48,6 +49,11 @@ type SuiteConfig struct {
 	// ConnectTo rules redirect the checks' connections (curl's
 	// --connect-to); nil dials every target itself.
 	ConnectTo []ConnectTo
+	// Guard, when set, is asked about every address any check connects
+	// to (targets, proxies, PAC and WPAD fetches, every redirect hop, the
+	// WPAD DNS servers): the exporter's allowlist. It is also given to
+	// Discovery.Dialer when that has none. Nil allows every address.
+	Guard probe.AddrGuard
 	// Roots are the roots the genuine service chains to in the TLS check;
 	// nil means BundledRoots (LoadRoots reads a --ca file).
 	Roots *x509.CertPool
@@ -117,9 +123,19 @@ func newSuite(cfg SuiteConfig, sm suiteSeams) (*Suite, error) {
 			return nil, err
 		}
 	}
-	d := &Dialer{Rules: cfg.ConnectTo}
-	if cfg.Discovery.Dialer == nil {
+	if p := cfg.Discovery.PAC; p != "" {
+		if err := CheckPACSource(p); err != nil {
+			return nil, fmt.Errorf("PAC %w", err)
+		}
+	}
+	d := &Dialer{Rules: cfg.ConnectTo, Guard: cfg.Guard}
+	switch {
+	case cfg.Discovery.Dialer == nil:
 		cfg.Discovery.Dialer = d
+	case cfg.Discovery.Dialer.Guard == nil && cfg.Guard != nil:
+		dd := *cfg.Discovery.Dialer
+		dd.Guard = cfg.Guard
+		cfg.Discovery.Dialer = &dd
 	}
 	s := &Suite{cfg: cfg, getenv: sm.getenv}
 	if err := s.planTCP(d, sm.system); err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -100,7 +101,7 @@ func TestLoadRoots(t *testing.T) {
 	if pool, err := LoadRoots(good); err != nil || pool == nil {
 		t.Errorf("LoadRoots(good) = %v, %v", pool, err)
 	}
-	if _, err := LoadRoots(bad); !errors.Is(err, ErrNoCertificates) || err.Error() != bad+" holds no PEM certificate" {
+	if _, err := LoadRoots(bad); !errors.Is(err, ErrNoCertificates) || err.Error() != strconv.Quote(bad)+" holds no PEM certificate" {
 		t.Errorf("LoadRoots(empty) error %v", err)
 	}
 	if _, err := LoadRoots(filepath.Join(dir, "missing.pem")); !errors.Is(err, os.ErrNotExist) {

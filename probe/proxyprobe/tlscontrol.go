@@ -215,6 +215,9 @@ func (t *TLS) reconnect(ctx context.Context, rt route, peer string, mss int) (ne
 		return c, out, err
 	}
 	if mss > 0 {
+		if err := t.cfg.Dialer.Guard.Check(peer); err != nil {
+			return nil, out, err
+		}
 		c, err := t.dialMSS(ctx, peer, mss)
 		return c, out, err
 	}
@@ -235,12 +238,13 @@ func peerAddr(rt route) string {
 }
 
 // dialAddr connects to addr, an IP and port, through d's dial seam but
-// without its connect-to rules (the address is already the rewritten one).
+// without its connect-to rules (the address is already the rewritten one),
+// held to d's Guard.
 func dialAddr(ctx context.Context, d *Dialer, addr string) (net.Conn, error) {
 	if d.dial != nil {
-		return d.dial(ctx, "tcp", addr)
+		return d.seamDial(ctx, addr)
 	}
-	var nd net.Dialer
+	nd := net.Dialer{Control: d.Guard.Control(nil)}
 	return nd.DialContext(ctx, "tcp", addr)
 }
 

@@ -10,17 +10,28 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/roompath/roompath/probe"
+	"github.com/roompath/roompath/report"
 )
 
 // wpadQueryTimeout bounds one WPAD DNS query: a resolver on the local
 // network answers in milliseconds; a silent one must not stall discovery.
 const wpadQueryTimeout = 2 * time.Second
 
-// pacFetchTimeout bounds fetching a PAC file, head and body.
+// pacFetchTimeout bounds fetching a PAC file, head and body, within the
+// caller's ctx (whichever ends first): a PAC server that drips must not
+// hold discovery for longer.
 const pacFetchTimeout = 5 * time.Second
+
+// maxPACRedirects caps the redirects a PAC fetch follows; each hop is
+// dialled through the same Dialer, so its Guard holds every hop.
+const maxPACRedirects = 3
 
 // ErrNoWPAD is returned when no wpad.<domain> name resolves.
 var ErrNoWPAD = errors.New("no wpad name resolves")
@@ -35,6 +46,9 @@ type WPAD struct {
 	// Servers are DNS servers as host:port; nil means those of
 	// /etc/resolv.conf.
 	Servers []string
+	// guard is the Dialer's address guard, applied to the DNS servers
+	// asked; nil allows every server.
+	guard probe.AddrGuard
 	// exchange is the DNS seam; nil means a UDP dns.Client.
 	exchange func(ctx context.Context, m *dns.Msg, server string) (*dns.Msg, error)
 }
@@ -117,6 +131,9 @@ func (w *WPAD) resolve(ctx context.Context, name string, servers []string) (neti
 }
 
 func (w *WPAD) query(ctx context.Context, m *dns.Msg, server string) (*dns.Msg, error) {
+	if err := w.guard.Check(server); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, wpadQueryTimeout)
 	defer cancel()
 	if w.exchange != nil {
@@ -172,12 +189,13 @@ func FetchPAC(ctx context.Context, d *Dialer, src string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, pacFetchTimeout)
 	defer cancel()
+	var last lastConn
 	client := &http.Client{Transport: &http.Transport{
 		Proxy:                  nil,
-		DialContext:            func(ctx context.Context, _, addr string) (net.Conn, error) { return d.DialContext(ctx, addr) },
+		DialContext:            last.dial(d),
 		MaxResponseHeaderBytes: maxHeadBytes,
 		DisableKeepAlives:      true,
-	}}
+	}, CheckRedirect: checkPACRedirect}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return "", err
@@ -185,15 +203,15 @@ func FetchPAC(ctx context.Context, d *Dialer, src string) (string, error) {
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", err
+		return "", last.classify(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", &errPAC{fmt.Errorf("GET %s: status %d", src, resp.StatusCode)}
+		return "", &errPAC{fmt.Errorf("GET %s: status %d", report.RedactURL(src), resp.StatusCode)}
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxPACBytes+1))
 	if len(b) > maxPACBytes {
-		return "", &errPAC{fmt.Errorf("%s exceeds %d bytes", src, maxPACBytes)}
+		return "", &errPAC{fmt.Errorf("%s exceeds %d bytes", report.RedactURL(src), maxPACBytes)}
 	}
 	return string(b), err
 }
@@ -209,4 +227,76 @@ func readFileCapped(path string, limit int64) ([]byte, error) {
 		return nil, &errPAC{fmt.Errorf("%s exceeds %d bytes", path, limit)}
 	}
 	return b, err
+}
+
+// checkPACRedirect lets a PAC fetch follow at most maxPACRedirects
+// redirects, to http(s) URLs only; every hop is dialled through the fetch's
+// Dialer and so held to its Guard.
+func checkPACRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxPACRedirects {
+		return &errPAC{fmt.Errorf("more than %d redirects", maxPACRedirects)}
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &errPAC{fmt.Errorf("redirect to scheme %s", excerpt(req.URL.Scheme))}
+	}
+	return nil
+}
+
+// lastConn counts what the last connection of a fetch read, to tell a
+// response head over MaxResponseHeaderBytes from other failures.
+type lastConn struct{ n atomic.Pointer[countConn] }
+
+func (l *lastConn) dial(d *Dialer) func(ctx context.Context, _, addr string) (net.Conn, error) {
+	return func(ctx context.Context, _, addr string) (net.Conn, error) {
+		l.n.Store(nil) // a failed dial is classified by its own error
+		c, err := d.DialContext(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		cc := &countConn{Conn: c}
+		l.n.Store(cc)
+		return cc, nil
+	}
+}
+
+// classify types a failed fetch from what its last connection saw, as
+// net/http's errors for an oversized or malformed head are untyped: a head
+// over maxHeadBytes is ErrHeadTooLarge; a read that failed (a deadline, a
+// reset) is that failure; bytes read without a failure were not HTTP.
+func (l *lastConn) classify(err error) error {
+	c := l.n.Load()
+	if c == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.n >= maxHeadBytes:
+		return ErrHeadTooLarge
+	case c.err != nil && c.err != io.EOF:
+		return fmt.Errorf("reading the PAC server's answer: %w", c.err)
+	case c.n > 0:
+		return &errInvalidHTTP{err}
+	}
+	return err
+}
+
+// countConn counts the bytes read and keeps the first read error.
+type countConn struct {
+	net.Conn
+	mu  sync.Mutex
+	n   int64
+	err error
+}
+
+func (c *countConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.mu.Lock()
+	c.n += int64(n)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	c.mu.Unlock()
+	return n, err
 }

@@ -98,17 +98,17 @@ func (c *cmd) flags(fs *pflag.FlagSet) {
 	cli.AddCommon(fs, &c.common, proxyprobe.DefaultTimeout)
 	fs.StringVar(&c.profile, "profile", "", "endpoint profile FILE replacing the embedded Zoom profile")
 	fs.StringVar(&c.proxy, "proxy", "", "use this proxy (URL or host:port) for every target instead of the configuration; 'none' turns all proxy sources off")
-	fs.StringVar(&c.pac, "pac", "", "PAC file URL or path to evaluate (skips WPAD)")
+	fs.StringVar(&c.pac, "pac", "", "PAC file to evaluate, an http(s):// URL or a file of at most 1 MiB (skips WPAD); it runs within the run's deadline and 3s of script time, 64 MiB of heap")
 	fs.BoolVar(&c.noWPAD, "no-wpad", false, "do not look for a PAC file with WPAD (DNS wpad.<search domain>)")
-	fs.StringArrayVar(&c.wpadDomains, "wpad-domain", nil, "search domain for WPAD (repeatable; default: /etc/resolv.conf and the host's domain)")
-	fs.StringArrayVar(&c.dnsServers, "dns-server", nil, "DNS server for WPAD as ADDR[:PORT] (repeatable; default: /etc/resolv.conf)")
+	fs.StringArrayVar(&c.wpadDomains, "wpad-domain", nil, "search domain for WPAD, a DNS name (repeatable; default: /etc/resolv.conf and the host's domain)")
+	fs.StringArrayVar(&c.dnsServers, "dns-server", nil, "DNS server for WPAD as ADDR[:PORT], an address (repeatable; default: /etc/resolv.conf)")
 	fs.StringVar(&c.caFile, "ca", "", "PEM FILE of the roots the genuine service chains to (default: the bundled public roots)")
 	fs.StringVar(&c.echo, "echo", "", "http:// URL of a roompath responder for the transparent-proxy check")
 	fs.StringVar(&c.weakURL, "weak-url", "", "http:// URL for the fallback HTTP check without --echo (default http://FIRST-HOST/; 'none' turns it off)")
 	fs.StringVar(&c.captiveURL, "captive-url", proxyprobe.DefaultCaptiveURL, "known-answer URL (204, empty body) for the captive-portal check; 'none' turns it off")
 	fs.StringArrayVar(&c.connectTo, "connect-to", nil, "HOST:PORT:TOHOST:TOPORT: connect there instead, keeping SNI, Host and CONNECT names (repeatable; empty parts match any)")
 	fs.StringVar(&c.checks, "checks", strings.Join(allChecks, ","), "checks to run: "+strings.Join(allChecks, ", "))
-	fs.IntVar(&c.concurrency, "concurrency", 16, "checks running at once")
+	fs.IntVar(&c.concurrency, "concurrency", 16, "checks running at once (1-1024)")
 }
 
 // prepare checks the flags, each bad value a one-line usage error, and
@@ -250,6 +250,16 @@ func (c *cmd) prepareMisc(cfg *proxyprobe.SuiteConfig, _ []string) error {
 			return cli.Usagef("--proxy: %v", err)
 		}
 	}
+	if c.pac != "" {
+		if err := proxyprobe.CheckPACSource(c.pac); err != nil {
+			return cli.Usagef("--pac %v", err)
+		}
+	}
+	for _, d := range c.wpadDomains {
+		if err := proxyprobe.CheckDomain(d); err != nil {
+			return cli.Usagef("--wpad-domain: %v", err)
+		}
+	}
 	var servers []string
 	for _, s := range c.dnsServers {
 		a, err := dnsServer(s)
@@ -283,14 +293,20 @@ func httpURL(flag, raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// dnsServer accepts ADDR or ADDR:PORT (IPv6 in brackets with a port): an
+// address, never a name, which would need a resolver to find the resolver.
 func dnsServer(s string) (string, error) {
-	if _, _, err := net.SplitHostPort(s); err == nil {
-		return s, nil
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		host, port = strings.Trim(s, "[]"), "53"
 	}
-	if net.ParseIP(strings.Trim(s, "[]")) == nil {
+	if net.ParseIP(host) == nil {
 		return "", cli.Usagef("--dns-server: %q is not an address", s)
 	}
-	return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", cli.Usagef("--dns-server: %q: port %q is not 1-65535", s, port)
+	}
+	return net.JoinHostPort(host, port), nil
 }
 
 // parsePorts parses a comma-separated port list, without repeats.

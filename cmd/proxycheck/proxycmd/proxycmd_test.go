@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,6 +55,78 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{Name: "bad dns server", Args: []string{"--dns-server", "resolver"}, Want: "--dns-server"},
 		{Name: "bad host", Args: []string{"https://zoom.us/"}, Want: "is not a HOST"},
 		{Name: "bad format", Args: []string{"-o", "yaml"}, Want: `unknown output format "yaml"`},
+		{Name: "missing pac file", Args: loopbackOnly("--pac", "/nonexist"), Want: `--pac "/nonexist": no such file`},
+		{Name: "pac is a directory", Args: loopbackOnly("--pac", "/"), Want: "not a regular file"},
+		{Name: "pac ftp", Args: loopbackOnly("--pac", "ftp://x"), Want: `scheme "ftp" is not http or https`},
+		{Name: "pac url credentials", Args: loopbackOnly("--pac", "gopher://u:s3cret@x/p"), Want: "REDACTED"},
+		{Name: "pac bad port", Args: loopbackOnly("--pac", "http://x:99999/p.pac"), Want: "is not 1-65535"},
+		{Name: "pac control chars", Args: loopbackOnly("--pac", "/tmp/a\r\nb"), Want: `\r\n`},
+		{Name: "wpad domain empty label", Args: loopbackOnly("--wpad-domain", "a..b"), Want: `--wpad-domain: "a..b" is not a domain name`},
+		{Name: "wpad domain bad char", Args: loopbackOnly("--wpad-domain", "corp example"), Want: "--wpad-domain"},
+		{Name: "proxy with CRLF", Args: loopbackOnly("--proxy", "http://p:3128\r\nX-Injected: 1"), Want: `\r\n`},
+		{Name: "proxy host junk", Args: loopbackOnly("--proxy", "http://;"), Want: "--proxy"},
+		{Name: "connect-to with CRLF", Args: loopbackOnly("--connect-to", "zoom.us:443:a\r\nb:1"), Want: `\r\n`},
+		{Name: "ca with newline", Args: loopbackOnly("--ca", "/nonexistent/a\nb.pem"), Want: `\n`},
+		{Name: "dns server name with port", Args: loopbackOnly("--dns-server", "resolver:53"), Want: "is not an address"},
+		{Name: "dns server bad port", Args: loopbackOnly("--dns-server", "10.0.0.53:0"), Want: "is not 1-65535"},
+		{Name: "timeout too short", Args: loopbackOnly("--timeout", "1ns"), Want: "below the minimum"},
+		{Name: "timeout too long", Args: loopbackOnly("--timeout", "999999h"), Want: "above the maximum"},
+		{Name: "concurrency zero", Args: loopbackOnly("--concurrency", "0"), Want: "--concurrency must be 1-1024"},
+		{Name: "concurrency huge", Args: loopbackOnly("--concurrency", "100000"), Want: "--concurrency must be 1-1024"},
+	})
+}
+
+// loopbackOnly adds to args the flags and target that keep a run on
+// loopback, should a bad value ever be accepted: no WPAD, no captive or
+// weak HTTP check, only the proxy check of 127.0.0.1:9.
+func loopbackOnly(args ...string) []string {
+	safe := []string{"--no-wpad", "--captive-url", "none", "--weak-url", "none", "--checks", "proxy", "--timeout", "1s"}
+	return append(append(safe, args...), "127.0.0.1:9") // the case's own flags come later and win
+}
+
+// TestBadPACSendsNothing: a bad --pac is refused before any check runs;
+// nothing reaches the proxy the same command names.
+func TestBadPACSendsNothing(t *testing.T) {
+	ln := proxytest.Loopback(t)
+	var accepts atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepts.Add(1)
+			c.Close()
+		}
+	}()
+	code, _, stderr := execute(t, nil, loopbackOnly("--pac", "/nonexist", "--proxy", ln.Addr().String())...)
+	if code != report.ExitUsage || accepts.Load() != 0 {
+		t.Errorf("exit %d (%q), %d connections to the proxy; want 2 and none", code, stderr, accepts.Load())
+	}
+}
+
+func FuzzParsePorts(f *testing.F) {
+	for _, s := range []string{"443", "443,8801,8802", "0", "65536", "1,1,1", " 80 , 443", "", ",", "-1", "9090\r\n", "1e3", "0x50", "+80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ports, err := parsePorts("--port", s)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("error %q is not one line", err)
+			}
+			return
+		}
+		seen := map[uint16]bool{}
+		for _, p := range ports {
+			if p == 0 || seen[p] {
+				t.Fatalf("parsePorts(%q) = %v: zero or repeated port", s, ports)
+			}
+			seen[p] = true
+		}
+		if len(ports) == 0 {
+			t.Fatalf("parsePorts(%q): no ports and no error", s)
+		}
 	})
 }
 
@@ -74,11 +147,11 @@ func TestFlagsBuildSuiteConfig(t *testing.T) {
 			Timeout: proxyprobe.DefaultTimeout, Concurrency: 16,
 		}},
 		{"echo, no captive, rules", []string{"--echo", echo.String(), "--captive-url", "none", "--checks", "proxy,http,captive",
-			"-p", "443,443,8801", "--tls-port", "8801", "--proxy", "none", "--pac", "x.pac", "--no-wpad", "--wpad-domain", "corp.example",
+			"-p", "443,443,8801", "--tls-port", "8801", "--proxy", "none", "--pac", "http://pac.corp.example/x.pac", "--no-wpad", "--wpad-domain", "corp.example",
 			"--dns-server", "10.0.0.53", "--connect-to", "zoom.us:443:127.0.0.1:8443", "--concurrency", "2", "--timeout", "2s", "zoom.us"},
 			proxyprobe.SuiteConfig{
 				Hosts: []string{"zoom.us"}, Ports: []uint16{443, 8801}, TLSPorts: []uint16{8801}, RunProxy: true, RunHTTP: true,
-				Discovery: proxyprobe.DiscoveryConfig{Proxy: "none", PAC: "x.pac", NoWPAD: true,
+				Discovery: proxyprobe.DiscoveryConfig{Proxy: "none", PAC: "http://pac.corp.example/x.pac", NoWPAD: true,
 					WPAD: proxyprobe.WPAD{Domains: []string{"corp.example"}, Servers: []string{"10.0.0.53:53"}}},
 				ConnectTo: []proxyprobe.ConnectTo{{Host: "zoom.us", Port: "443", ToHost: "127.0.0.1", ToPort: "8443"}},
 				Echo:      echo, Timeout: 2 * time.Second, Concurrency: 2,
