@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -50,6 +51,12 @@ func Decode(r io.Reader, limit int64, what string, v any) error {
 			return ErrEmpty
 		}
 		return oneLine(err)
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err == nil {
+		if err := wholeNumbers(&doc, reflect.TypeOf(v), ""); err != nil {
+			return err
+		}
 	}
 	// A second document would be silently ignored: refuse it (an empty
 	// one, a trailing "---", is harmless).

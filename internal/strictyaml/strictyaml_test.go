@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 type doc struct {
@@ -90,4 +91,41 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("error not one clean line: %q", err)
 		}
 	})
+}
+
+// TestDecodeRefusesFractionsForIntegers: yaml truncates 2.5 into an int
+// field without a word; a strict config refuses it.
+func TestDecodeRefusesFractionsForIntegers(t *testing.T) {
+	type inner struct {
+		PPS uint16 `yaml:"pps"`
+	}
+	type doc struct {
+		Attempts int              `yaml:"attempts"`
+		Rate     float64          `yaml:"rate"`
+		Ports    []int            `yaml:"ports"`
+		Sub      *inner           `yaml:"sub"`
+		ByName   map[string]inner `yaml:"by_name"`
+		Timeout  time.Duration    `yaml:"timeout"`
+		inner    `yaml:",inline"`
+	}
+	for in, want := range map[string]string{
+		"attempts: 2.5\n":                "line 1: field attempts wants a whole number",
+		"ports: [1, 2.5]\n":              "line 1: field ports wants a whole number",
+		"sub: {pps: 0.5}\n":              "line 1: field pps wants a whole number",
+		"by_name:\n  a:\n    pps: 1e3\n": "line 3: field pps wants a whole number",
+		"timeout: 1.5\n":                 "line 1: cannot decode a number into time.Duration",
+		"rate: 0.5\nattempts: 2\n":       "",
+		"attempts: 3\nsub: {pps: 50}\n":  "",
+		"timeout: 1500ms\n":              "",
+	} {
+		var v doc
+		err := Decode(strings.NewReader(in), 1<<20, "config", &v)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("Decode(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
