@@ -65,6 +65,16 @@ type Config struct {
 	// CloudHosts are the Zoom names checked for DNS, proxy and TLS; none
 	// means the embedded endpoint profile's.
 	CloudHosts []string
+	// MediaResponder is the host, address or host:port of a roompath
+	// responder run with --udp: the media layer (mediacheck's udp and
+	// media results) is measured against it; empty leaves it out.
+	MediaResponder string
+	// MediaPorts are the UDP ports of the media layer; none means
+	// media.DefaultPorts (8801-8810, 3478, 3479).
+	MediaPorts []uint16
+	// MediaDuration is the media stream's length; zero means
+	// media.DefaultDuration (10 s).
+	MediaDuration time.Duration
 	// Skip leaves checks out.
 	Skip Skip
 }
@@ -92,6 +102,7 @@ const (
 	rankControl
 	rankDNS
 	rankProxy
+	rankMedia
 )
 
 // seqOf places result seq of a probe of rank in the report.

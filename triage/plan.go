@@ -8,6 +8,7 @@ import (
 	"github.com/roompath/roompath/internal/targets"
 	"github.com/roompath/roompath/probe/dnsprobe"
 	"github.com/roompath/roompath/probe/endpoints"
+	"github.com/roompath/roompath/probe/media"
 	"github.com/roompath/roompath/probe/proxyprobe"
 	"github.com/roompath/roompath/probe/status"
 )
@@ -21,6 +22,7 @@ type plan struct {
 	status  *status.Status
 	dns     *dnsprobe.DNS
 	proxy   *proxyprobe.Suite
+	media   *media.Probe
 }
 
 // Check reports whether cfg can be run: a bad value is an error naming
@@ -49,12 +51,27 @@ func newPlan(cfg Config) (*plan, error) {
 	if cfg.ControlPort != 0 && !slices.Contains(p.ports, cfg.ControlPort) {
 		p.control = cfg.ControlPort
 	}
-	for _, step := range []func() error{p.planStatus, p.planDNS, p.planProxy} {
+	for _, step := range []func() error{p.planStatus, p.planDNS, p.planProxy, p.planMedia} {
 		if err := step(); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// planMedia builds the media layer's probe: mediacheck's defaults (Zoom's
+// audio mark, the zoom thresholds) against --media-responder.
+func (p *plan) planMedia() error {
+	if p.cfg.MediaResponder == "" {
+		return nil
+	}
+	m, err := media.New(media.Config{Responder: p.cfg.MediaResponder, Ports: p.cfg.MediaPorts,
+		Duration: p.cfg.MediaDuration, DSCP: media.DefaultDSCP, Timeout: p.cfg.Timeout})
+	if err != nil {
+		return fmt.Errorf("media responder: %w", err)
+	}
+	p.media = m
+	return nil
 }
 
 func (p *plan) planStatus() error {

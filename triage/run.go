@@ -85,6 +85,9 @@ func (p *plan) run(ctx context.Context, c *collector) {
 	if p.proxy != nil {
 		wg.Go(func() { _ = p.proxy.Run(ctx, c.at(rankProxy)) })
 	}
+	if p.media != nil {
+		wg.Go(func() { _ = p.media.Run(ctx, c.at(rankMedia)) })
+	}
 	room, err := p.resolve(ctx)
 	if err != nil {
 		p.unresolved(err, c)

@@ -38,6 +38,8 @@ func layerOf(r report.Result) vocab.Layer {
 		return vocab.LayerProxy
 	case vocab.CheckTLS:
 		return vocab.LayerTLS
+	case vocab.CheckUDP, vocab.CheckMedia:
+		return vocab.LayerMedia
 	}
 	if r.Layer != "" {
 		return r.Layer
@@ -134,6 +136,8 @@ func (e evidence) explainOne(layer vocab.Layer, failed []report.Result) (string,
 		return e.dns(failed)
 	case vocab.LayerProxy:
 		return e.proxy(f)
+	case vocab.LayerMedia:
+		return e.media(failed)
 	}
 	return e.tls(f)
 }
@@ -151,7 +155,8 @@ func (e evidence) healthy() *report.Verdict {
 	if p, ok := e.find(vocab.CheckPath, 0); ok {
 		parts = append(parts, routeText(p))
 	}
-	msg := strings.Join(parts, "")
+	parts = append(parts, e.mediaText())
+	msg := strings.TrimPrefix(strings.Join(parts, ""), "; ")
 	if msg == "" {
 		msg = "Nothing failed"
 	}

@@ -147,7 +147,7 @@ func TestDecideGolden(t *testing.T) {
 			r("proxy", "zoom.us:443", report.StatusFail, "blocked", "", "", nil), r("dns", "zoom.us", report.StatusFail, "nxdomain", "", "10.0.0.53", nil)}},
 	}
 	var got strings.Builder
-	for _, tt := range append(tests, pathCases...) {
+	for _, tt := range append(append(tests, pathCases...), mediaCases...) {
 		v := Decide("10.10.5.23", 9090, tt.results)
 		fmt.Fprintf(&got, "%s: %s %s\n  %s\n", tt.name, v.Status, v.Layer, v.Message)
 		for _, s := range v.NextSteps {
@@ -177,7 +177,7 @@ func TestLayerOrder(t *testing.T) {
 			t.Fatalf("duplicate layer %s", layer)
 		}
 	}
-	if layerOrder[0] != vocab.LayerCloud || layerOrder[len(layerOrder)-1] != vocab.LayerTLS {
+	if layerOrder[0] != vocab.LayerCloud || layerOrder[len(layerOrder)-2] != vocab.LayerTLS || layerOrder[len(layerOrder)-1] != vocab.LayerMedia {
 		t.Errorf("order = %v", layerOrder)
 	}
 }

@@ -2,7 +2,7 @@ package vocab
 
 // Checks lists every check, in DESIGN.md's order.
 func Checks() []Check {
-	return []Check{CheckTCP, CheckPath, CheckDNS, CheckTLS, CheckHTTP, CheckProxy, CheckStatus, CheckCaptive}
+	return []Check{CheckTCP, CheckPath, CheckDNS, CheckTLS, CheckHTTP, CheckProxy, CheckStatus, CheckCaptive, CheckUDP, CheckMedia}
 }
 
 // ObservedOf lists the observed states of check c.
@@ -26,6 +26,10 @@ func ObservedOf(c Check) []Observed {
 		return []Observed{HTTPClean, HTTPModified, HTTPUnreachable}
 	case CheckCaptive:
 		return []Observed{CaptiveNone, CaptivePortal, CaptiveUnreachable}
+	case CheckUDP:
+		return []Observed{UDPOpen, UDPFiltered, UDPUnreachable, UDPNoRoute, UDPLocalDenied, UDPUnresolved, UDPNotRun}
+	case CheckMedia:
+		return []Observed{MediaGood, MediaDegraded, MediaBad, MediaBlocked, MediaNotRun}
 	}
 	return nil
 }
@@ -44,11 +48,24 @@ func PathReasons() []Reason {
 		ReasonLocalPolicy, ReasonTTLExceeded, ReasonHandshakeByMiddlebox}
 }
 
+// UDPReasons lists the reasons of a udp result.
+func UDPReasons() []Reason {
+	return []Reason{ReasonEchoed, ReasonNotResponder, ReasonNoResponse, ReasonAdminProhibited, ReasonPortUnreach,
+		ReasonHostUnreach, ReasonNetUnreach, ReasonNoRoute, ReasonLocalPolicy, ReasonTTLExceeded,
+		ReasonParameterProblem}
+}
+
+// MediaReasons lists the reasons of a media result.
+func MediaReasons() []Reason {
+	return []Reason{ReasonWithinThresholds, ReasonThresholdCrossed, ReasonMediaPortsBlocked, ReasonStreamLost,
+		ReasonResponderNotListening}
+}
+
 // Layers lists the layers in troubleshooting order: cloud status, this
 // host, the network to the room, the room's port, then the cloud's DNS,
-// proxies and TLS.
+// proxies and TLS, then the UDP media path.
 func Layers() []Layer {
-	return []Layer{LayerCloud, LayerLocal, LayerNetwork, LayerTransport, LayerDNS, LayerProxy, LayerTLS}
+	return []Layer{LayerCloud, LayerLocal, LayerNetwork, LayerTransport, LayerDNS, LayerProxy, LayerTLS, LayerMedia}
 }
 
 // Failures lists every failure string but the Unknown ones.
@@ -70,7 +87,7 @@ func Failures() []Failure {
 func Operations() []Operation {
 	return []Operation{OpResolve, OpRouteLookup, OpConnect, OpTLSHandshake, OpHTTPRoundTrip, OpDNSRoundTrip,
 		OpProxyConnect, OpNeighbor, OpStatusFetch, OpTraceHop, OpLocalPolicy, OpReadErrorQueue, OpPACFetch,
-		OpPACEval, OpWPADLookup, OpEchoParse}
+		OpPACEval, OpWPADLookup, OpEchoParse, OpUDPRoundTrip, OpMediaStream}
 }
 
 // Reasons lists every reason.
@@ -91,5 +108,7 @@ func Reasons() []Reason {
 		ReasonHandshakeFailed, ReasonSNIFiltered, ReasonMTUBlackHole, ReasonHandshakeReset, ReasonHandshakeTimeout, ReasonNoPath, ReasonEchoIdentical, ReasonHeadRewritten, ReasonNotEchoed,
 		ReasonTokenMissing, ReasonNotResponder, ReasonNoAnswer, ReasonProxyAnswered, ReasonProxyHeaders, ReasonServerMismatch,
 		ReasonNoProxyHeaders, ReasonKnownAnswer, ReasonRedirect, ReasonLoginPage, ReasonUnexpectedAnswer,
+		ReasonEchoed, ReasonWithinThresholds, ReasonThresholdCrossed, ReasonMediaPortsBlocked, ReasonStreamLost,
+		ReasonResponderNotListening,
 	}
 }

@@ -21,6 +21,10 @@ const (
 	CheckProxy   Check = "proxy"
 	CheckStatus  Check = "status"
 	CheckCaptive Check = "captive"
+	// CheckUDP: UDP reachability of one responder port (mediacheck).
+	CheckUDP Check = "udp"
+	// CheckMedia: a media-like UDP stream to a responder (mediacheck).
+	CheckMedia Check = "media"
 )
 
 // Observed is a check's state (report.Result.Observed); each check has its
@@ -360,6 +364,10 @@ const (
 	OpPACEval        Operation = "pac_eval"
 	OpWPADLookup     Operation = "wpad_lookup"
 	OpEchoParse      Operation = "echo_parse"
+	// OpUDPRoundTrip: a UDP datagram to a responder and its echo.
+	OpUDPRoundTrip Operation = "udp_round_trip"
+	// OpMediaStream: the media stream to a responder.
+	OpMediaStream Operation = "media_stream"
 )
 
 // Layer places a result on the troubleshooting path (report.Result.Layer,
@@ -375,4 +383,6 @@ const (
 	LayerDNS       Layer = "dns"
 	LayerProxy     Layer = "proxy"
 	LayerTLS       Layer = "tls"
+	// LayerMedia: the UDP media path (mediacheck, triage --media-responder).
+	LayerMedia Layer = "media"
 )

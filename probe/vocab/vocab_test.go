@@ -16,14 +16,23 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// declared returns the constants vocab.go declares, by type name.
+// declared returns the constants the package's files declare, by type
+// name.
 func declared(t *testing.T) map[string][]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "vocab.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]string{}
+	for _, name := range []string{"vocab.go", "media.go"} {
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		declaredIn(t, f, out)
+	}
+	return out
+}
+
+func declaredIn(t *testing.T, f *ast.File, out map[string][]string) {
+	t.Helper()
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -42,7 +51,6 @@ func declared(t *testing.T) map[string][]string {
 			out[id.Name] = append(out[id.Name], v)
 		}
 	}
-	return out
 }
 
 func strs[T ~string](xs []T) []string {
@@ -119,7 +127,8 @@ func TestSchemaMatches(t *testing.T) {
 		c := Check(a.If.Properties.Check.Const)
 		seen[string(c)] = true
 		check(t, "observed of "+string(c), strs(ObservedOf(c)), set(a.Then.Properties.Observed.Enum))
-		reasons := map[Check][]Reason{CheckTCP: TCPReasons(), CheckPath: PathReasons()}[c]
+		reasons := map[Check][]Reason{CheckTCP: TCPReasons(), CheckPath: PathReasons(), CheckUDP: UDPReasons(),
+			CheckMedia: MediaReasons()}[c]
 		if reasons != nil {
 			check(t, "reason of "+string(c), append(strs(reasons), ""), set(a.Then.Properties.Reason.Enum))
 		}

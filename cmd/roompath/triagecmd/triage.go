@@ -70,6 +70,7 @@ func Tool() cli.Tool {
 	fs.StringArrayVar(&cfg.AllowNets, "allow-net", nil, "network whose private answers are expected, CIDR (repeatable)")
 	fs.StringVar(&cfg.CAFile, "ca", "", "PEM FILE of the roots the genuine Zoom chain ends in (default: the bundled public roots)")
 	fs.StringVar(&cfg.Echo, "echo", "", "http:// URL of a roompath responder, for the transparent-proxy check")
+	fs.StringVar(&cfg.MediaResponder, "media-responder", "", "HOST[:PORT] of a 'roompath responder --udp': adds the UDP media path (mediacheck's udp and media results) to the verdict after tls")
 	fs.StringVar(&cfg.CaptiveURL, "captive-url", "", "known-answer URL for the captive-portal check ('none' turns it off)")
 	fs.StringArrayVar(&cfg.ConnectTo, "connect-to", nil, "HOST:PORT:TOHOST:TOPORT for the proxy and TLS checks (repeatable)")
 	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy for the cloud checks instead of the configuration ('none': direct only)")
