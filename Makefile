@@ -6,6 +6,7 @@ LDFLAGS    := -s -w -X github.com/roompath/roompath/internal/version.Version=$(V
 BINARIES   := $(notdir $(wildcard cmd/*))
 PLATFORMS  := linux/amd64 linux/arm64 linux/arm darwin/arm64 darwin/amd64 windows/amd64
 TESTFLAGS  ?= -count=1 -timeout 20m
+FUZZTIME   ?= 10s
 
 .DEFAULT_GOAL := help
 
@@ -38,18 +39,22 @@ bench: build ## Go benchmarks, then portcheck beside nmap on a /20 sweep in the 
 	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./report/ ./internal/targets/
 	$(GO) run ./internal/benchsweep
 
-compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, nmap on the messy-network labs, blackbox_exporter (root for the lab ones)
+compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, nmap on the messy-network labs, iperf3 -u on the media lab, blackbox_exporter (root for the lab ones)
 	scripts/compare-dig.sh
 	scripts/compare-curl.sh
 	scripts/compare-traceroute.sh
 	scripts/compare-synproxy.sh
 	scripts/compare-messy.sh
+	scripts/compare-iperf.sh
 	$(GO) run ./internal/benchexporter
 
-fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	@grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
+fuzz: ## run every fuzz target for FUZZTIME each (default 10s; the whole run stays under 10 minutes)
+	@start=$$(date +%s); n=0; \
+	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
 	  d=$$(dirname $$f); for fn in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
-	    echo "== $$d $$fn"; $(GO) test $$d -run '^$$' -fuzz "^$$fn$$" -fuzztime $${FUZZTIME:-30s} || exit 1; done; done
+	    echo "== $$d $$fn"; n=$$((n+1)); \
+	    $(GO) test $$d -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; done; done; \
+	echo "fuzz: $$n targets, $(FUZZTIME) each, $$(( $$(date +%s) - start )) s in all"
 
 release: ## cross-build every binary for every platform into dist/
 	@mkdir -p dist

@@ -1,6 +1,7 @@
 // Command demo is `make demo`: it builds the namespace lab, runs the
 // roompath binaries from bin/ against every fault the lab stages, prints
-// the readable reports, and tears the lab down. Without root it says so and
+// the readable reports, writes each one's HTML report under demo-out/,
+// and tears the lab down. Without root it says so and
 // runs what it can on loopback.
 package main
 
@@ -57,6 +58,7 @@ func main() {
 	} else {
 		code = labDemo(ctx, bin)
 	}
+	code = mediaDemo(ctx, bin, code)
 	if code == 0 {
 		code = runSections(ctx, bin, cloud.sections(), nil)
 	}
@@ -65,6 +67,7 @@ func main() {
 		code = runSections(ctx, bin, cloud.messyCloudSections(), nil)
 	}
 	cloud.close()
+	demoHTML.finish()
 	os.Exit(code)
 }
 
@@ -141,21 +144,17 @@ func runSections(ctx context.Context, bin string, sections []section, mk func(st
 			continue
 		}
 		printSection(s)
+		argv := withJSON(s.argv) // printed as text, and saved as HTML (html.go)
 		var cmd *exec.Cmd
 		if s.host || mk == nil {
-			cmd = exec.CommandContext(ctx, filepath.Join(bin, s.argv[0]), s.argv[1:]...)
+			cmd = exec.CommandContext(ctx, filepath.Join(bin, argv[0]), argv[1:]...)
 		} else {
-			cmd = mk(filepath.Join(bin, s.argv[0]), s.argv[1:]...)
+			cmd = mk(filepath.Join(bin, argv[0]), argv[1:]...)
 		}
 		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if s.summarize {
-			cmd.Stdout = &out
-		}
+		cmd.Stdout, cmd.Stderr = &out, os.Stderr
 		code := exitCode(cmd.Run())
-		if s.summarize {
-			summarize(out.Bytes())
-		}
+		demoHTML.show(s, out.Bytes())
 		fmt.Printf("(exit code %d)\n", code)
 	}
 	return 0
