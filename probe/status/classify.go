@@ -5,9 +5,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/textproto"
+	"strings"
 
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/vocab"
+	"github.com/roompath/roompath/report"
 )
 
 // Failures lists every failure string the status check can produce other
@@ -17,6 +20,7 @@ var Failures = []vocab.Failure{
 	vocab.FailureTimeout, vocab.FailureEOF, vocab.FailureConnectionRefused, vocab.FailureConnectionReset,
 	vocab.FailureHostUnreachable, vocab.FailureNetworkUnreachable, vocab.FailureDNSNXDOMAIN,
 	vocab.FailureSSLUnknownAuth, vocab.FailureSSLInvalidHostname, vocab.FailureSSLInvalidCert, vocab.FailureSSLHandshake,
+	vocab.FailureHTTPInvalidResponse, vocab.FailureHTTPHeadTooLarge, vocab.FailureAddrNotAllowed, vocab.FailureLocalResources,
 }
 
 // Classify maps a fetch error to its failure and the operation that
@@ -30,8 +34,19 @@ func Classify(err error) *probe.Error {
 }
 
 func classify(err error) (vocab.Failure, vocab.Operation) {
-	var hs *HTTPStatusError
+	if f, op, ok := errOperation(err); ok {
+		return f, op // classified where it happened (the guard)
+	}
+	var (
+		hs  *HTTPStatusError
+		inv *InvalidResponseError
+		pe  textproto.ProtocolError
+	)
 	switch {
+	case errors.Is(err, ErrHeadTooLarge):
+		return vocab.FailureHTTPHeadTooLarge, vocab.OpStatusFetch
+	case errors.As(err, &inv), errors.As(err, &pe):
+		return vocab.FailureHTTPInvalidResponse, vocab.OpStatusFetch
 	case errors.As(err, &hs):
 		return vocab.FailureStatusHTTP, vocab.OpStatusFetch
 	case errors.Is(err, ErrNotJSON):
@@ -43,7 +58,11 @@ func classify(err error) (vocab.Failure, vocab.Operation) {
 	case errors.Is(err, ErrTooManyRedirects):
 		return vocab.FailureStatusTooManyRedirects, vocab.OpStatusFetch
 	}
-	return probe.Classify(err), operationOf(err)
+	f := probe.Classify(err)
+	if strings.HasPrefix(string(f), vocab.UnknownPrefix) {
+		f = vocab.Failure(report.RedactText(string(f)))
+	}
+	return f, operationOf(err)
 }
 
 // operationOf names the step a transport error came from.

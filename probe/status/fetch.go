@@ -43,16 +43,14 @@ var (
 // maxRedirects allows http→https and apex→www hops, and stops loops.
 const maxRedirects = 5
 
-// newClient wraps rt in a client that stops after maxRedirects; deadlines
-// come from each request's context, never from the client.
-func newClient(rt http.RoundTripper) *http.Client {
+// newClient wraps rt in a client that stops after maxRedirects and holds
+// each hop to g (nil: none); deadlines come from each request's context,
+// never from the client.
+func newClient(rt http.RoundTripper, g *Guard) *http.Client {
 	return &http.Client{
 		Transport: rt,
-		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
-			if len(via) > maxRedirects {
-				return ErrTooManyRedirects
-			}
-			return nil
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			return checkRedirect(g, req, via)
 		},
 	}
 }

@@ -1,7 +1,9 @@
 package status
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/roompath/roompath/probe/status/statustest"
@@ -46,4 +48,48 @@ func FuzzDecodeJudge(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzHeadConn feeds arbitrary answers, in two reads, to the head check: no
+// panic, an invalid answer's excerpt short and escaped, and a valid status
+// line never refused as invalid.
+func FuzzHeadConn(f *testing.F) {
+	for _, s := range []string{
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}", "HTTP/1.0 302 Found\n\n",
+		statustest.GarbageMarker + statustest.GarbageRepeat, "HTTP/1.1 200 OK\r\n" + strings.Repeat("X: y\r\n", 100),
+		"\x00\x00", "HTTP/1.1 2", "HTTP/1.1 200 OK\r\n\r\n\x00garbage body", "SSH-2.0-OpenSSH_9.6\r\n",
+	} {
+		f.Add([]byte(s), uint8(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, cut uint8) {
+		c := newHeadConn(nil)
+		k := min(int(cut), len(b))
+		err := c.scan(b[:k])
+		if err == nil {
+			err = c.scan(b[k:])
+		}
+		var inv *InvalidResponseError
+		switch {
+		case errors.As(err, &inv):
+			if len(inv.Excerpt) > 4*excerptLen+8 || strings.ContainsAny(inv.Excerpt, "\x00\r\n\x1b") {
+				t.Fatalf("excerpt %q", inv.Excerpt)
+			}
+			if len(b) >= statusLineLen && validStatusLine(b[:statusLineLen]) {
+				t.Fatalf("a valid status line refused: %q", b[:statusLineLen])
+			}
+		case err != nil && !errors.Is(err, ErrHeadTooLarge):
+			t.Fatalf("error %v", err)
+		}
+	})
+}
+
+// validStatusLine reports whether b is "HTTP/d.d ddd".
+func validStatusLine(b []byte) bool {
+	for i, x := range b {
+		p := "HTTP/9.9 999"[i]
+		if p == '9' && (x < '0' || x > '9') || p != '9' && x != p {
+			return false
+		}
+	}
+	return true
 }

@@ -100,6 +100,12 @@ func unknownAdvice(host string, failure vocab.Failure, finalURL string) string {
 		return "its certificate was not trusted, which suggests a TLS-intercepting proxy in the path: run proxycheck."
 	case failure == vocab.FailureStatusNotJSON || failure == vocab.FailureStatusNotStatuspage || failure == vocab.FailureStatusHTTP:
 		return fmt.Sprintf("something else answered in its place%s: a captive portal, a proxy's block page or a moved page; open it in a browser from this network.", redirected(finalURL))
+	case failure == vocab.FailureAddrNotAllowed:
+		return "a connection it needed (a redirect's host, or an address a name resolved to) lies outside the exporter's allowlist and was not made; allow that host or network if it is yours."
+	case failure == vocab.FailureLocalResources:
+		return "this host ran out of sockets or file descriptors, which says nothing about the network: lower the load on the prober and try again."
+	case failure == vocab.FailureHTTPInvalidResponse || failure == vocab.FailureHTTPHeadTooLarge:
+		return "what answered does not speak HTTP properly (a middlebox, a proxy or another service on that port): run proxycheck."
 	case failure == vocab.FailureStatusBodyTooLarge || failure == vocab.FailureStatusTooManyRedirects:
 		return fmt.Sprintf("the answer was not a status summary%s: a proxy or portal may be rewriting it; open it in a browser from this network.", redirected(finalURL))
 	case failure == vocab.FailureTimeout, failure == vocab.FailureConnectionRefused, failure == vocab.FailureConnectionReset,

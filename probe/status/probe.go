@@ -2,9 +2,11 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/roompath/roompath/internal/version"
@@ -49,9 +51,15 @@ type StatusConfig struct {
 	Timeout time.Duration
 	// MaxBody is the most bytes read from a body; zero means DefaultMaxBody.
 	MaxBody int64
-	// Transport carries the requests; nil means a clone of
-	// http.DefaultTransport (proxy from the environment, system roots).
+	// Transport carries the requests; nil means http.DefaultTransport
+	// (proxy from the environment, system roots). An *http.Transport is
+	// cloned: one request per connection, every answer's head checked
+	// (http_invalid_response, http_response_head_too_large).
 	Transport http.RoundTripper
+	// Guard, when set, holds every connection (each redirect's hop, each
+	// address a name resolves to, the proxy) to an allowlist; nil allows
+	// everything. It needs Transport nil or an *http.Transport.
+	Guard *Guard
 }
 
 // Status reads a Statuspage summary. Build it with NewStatus; it is safe
@@ -77,10 +85,11 @@ func NewStatus(cfg StatusConfig) (*Status, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	if cfg.Transport == nil {
-		cfg.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	rt, err := newTransport(cfg.Transport, cfg.Guard)
+	if err != nil {
+		return nil, err
 	}
-	p := &Status{cfg: cfg, urls: []string{cfg.URL}, client: newClient(cfg.Transport)}
+	p := &Status{cfg: cfg, urls: []string{cfg.URL}, client: newClient(rt, cfg.Guard)}
 	if cfg.FallbackURL != NoFallback && cfg.FallbackURL != cfg.URL {
 		p.urls = append(p.urls, cfg.FallbackURL)
 	}
@@ -92,25 +101,43 @@ func NewStatus(cfg StatusConfig) (*Status, error) {
 	return p, nil
 }
 
-// CheckURL accepts an absolute http or https URL with a host.
+// CheckURL accepts an absolute http or https URL with a host and, if it
+// names one, a port 1-65535. The error quotes the URL with its
+// credentials hidden, on one line.
 func CheckURL(s string) error {
 	u, err := url.Parse(s)
+	shown := report.RedactURL(s)
 	switch {
 	case err != nil:
-		return fmt.Errorf("invalid URL %q: %w", s, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("invalid URL %q: %s", shown, report.RedactText(err.Error()))
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("invalid URL %q: the scheme must be http or https", s)
+		return fmt.Errorf("invalid URL %q: the scheme must be http or https", shown)
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("invalid URL %q: no host", s)
+		return fmt.Errorf("invalid URL %q: no host", shown)
+	case !validPort(u.Port()):
+		return fmt.Errorf("invalid URL %q: port %q is not 1-65535", shown, u.Port())
 	}
 	return nil
+}
+
+// validPort accepts "" (the scheme's port) or 1-65535.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // ID returns the result id for a summary URL: "status/" and its host.
 func ID(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
-		return "status/" + rawURL
+		return "status/" + report.RedactURL(rawURL)
 	}
 	return "status/" + u.Host
 }

@@ -2,6 +2,8 @@ package status
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -94,6 +96,10 @@ func TestRunJunkIsUnknownInTime(t *testing.T) {
 		{statustest.NoPageID, vocab.FailureStatusNotStatuspage, vocab.OpStatusFetch, false},
 		{statustest.ServerError, vocab.FailureStatusHTTP, vocab.OpStatusFetch, false},
 		{statustest.Loop, vocab.FailureStatusTooManyRedirects, vocab.OpStatusFetch, false},
+		{statustest.HugeHead, vocab.FailureHTTPHeadTooLarge, vocab.OpStatusFetch, false},
+		{statustest.Garbage, vocab.FailureHTTPInvalidResponse, vocab.OpStatusFetch, false},
+		{statustest.BadHeader, vocab.FailureHTTPInvalidResponse, vocab.OpStatusFetch, false},
+		{statustest.HeaderDrip, vocab.FailureTimeout, vocab.OpStatusFetch, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
@@ -216,4 +222,37 @@ func deref[T ~string](s *T) T {
 		return ""
 	}
 	return *s
+}
+
+func TestGarbageIsNotCopiedIntoTheReport(t *testing.T) {
+	res, _, _ := run(t, StatusConfig{URL: statustest.New(t, statustest.Garbage), FallbackURL: NoFallback, Timeout: junkTimeout})
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deref(res.Failure) != vocab.FailureHTTPInvalidResponse || strings.Contains(string(b), "garbage") || strings.Contains(string(b), `\u001b`) || len(b) > 2048 {
+		t.Errorf("failure %q; the report carries the peer's bytes (%d bytes):\n%s", deref(res.Failure), len(b), b)
+	}
+	var inv *InvalidResponseError
+	c := newHeadConn(nil)
+	if err := c.scan([]byte(statustest.GarbageMarker + statustest.GarbageRepeat)); !errors.As(err, &inv) || len(inv.Excerpt) > 2*excerptLen+8 || strings.ContainsAny(inv.Excerpt, "\x00\r\x1b") {
+		t.Errorf("excerpt of the garbage: %v", err)
+	}
+}
+
+func TestCredentialsAreRedacted(t *testing.T) {
+	for _, k := range []statustest.Kind{statustest.Operational, statustest.NotJSON, statustest.Redirect} {
+		u := strings.Replace(statustest.New(t, k), "http://", "http://user:s3cret@", 1)
+		fb := strings.Replace(statustest.New(t, statustest.ServerError), "http://", "http://fb:s3cret@", 1)
+		res, _, _ := run(t, StatusConfig{URL: u, FallbackURL: fb, Timeout: 5 * time.Second})
+		b, _ := json.Marshal(res)
+		if strings.Contains(string(b), "s3cret") || !strings.Contains(res.Target, report.Redacted) {
+			t.Errorf("%s: the password is in the result:\n%s", k, b)
+		}
+	}
+	for _, u := range []string{"http://user:s3cret@127.0.0.1:99999/", "http://user:s3cret@[::1/", "ftp://user:s3cret@x/"} {
+		if err := CheckURL(u); err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("CheckURL(%q) = %v, want one line without the password", u, err)
+		}
+	}
 }

@@ -100,7 +100,7 @@ type Try struct {
 // gave a summary) and every try.
 func (p *Status) result(won *fetched, tries []fetched) report.Result {
 	res := report.Result{
-		ID: ID(p.urls[0]), Check: vocab.CheckStatus, Target: p.urls[0], Expect: string(vocab.StateOperational), Layer: vocab.LayerCloud,
+		ID: ID(p.urls[0]), Check: vocab.CheckStatus, Target: report.RedactURL(p.urls[0]), Expect: string(vocab.StateOperational), Layer: vocab.LayerCloud,
 	}
 	det := &Detail{Tries: detailTries(tries, won != nil)}
 	res.Detail = det
@@ -108,7 +108,7 @@ func (p *Status) result(won *fetched, tries []fetched) report.Result {
 		unknownResult(&res, tries)
 		return res
 	}
-	det.Source, det.Fallback = won.url, won.index > 0
+	det.Source, det.Fallback = report.RedactURL(won.url), won.index > 0
 	v := Judge(won.summary)
 	res.Observed, res.Reason, res.Status = v.Observed, v.Reason, v.Status
 	fillDetail(det, won.summary, v)
@@ -126,12 +126,13 @@ func unknownResult(res *report.Result, tries []fetched) {
 	if len(tries) > 1 {
 		res.Hint += fmt.Sprintf(" The fallback %s failed too (%s).", tries[1].url, Classify(tries[1].err).Failure)
 	}
+	res.Hint = report.RedactText(res.Hint)
 }
 
 func detailTries(tries []fetched, someoneWon bool) []Try {
 	out := make([]Try, 0, len(tries))
 	for _, f := range tries {
-		t := Try{URL: f.url, FinalURL: f.finalURL, HTTPStatus: f.httpStatus, Bytes: f.bytes, DurationMS: report.MS(f.duration)}
+		t := Try{URL: report.RedactURL(f.url), FinalURL: report.RedactURL(f.finalURL), HTTPStatus: f.httpStatus, Bytes: f.bytes, DurationMS: report.MS(f.duration)}
 		switch {
 		case f.err == nil:
 		case someoneWon && errors.Is(f.err, context.Canceled):

@@ -44,10 +44,10 @@ func Tool() cli.Tool {
 	c := &cmd{}
 	fs := pflag.NewFlagSet("status", pflag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
-	fs.StringVar(&c.url, "url", status.DefaultURL, "the Statuspage summary.json to read")
+	fs.StringVar(&c.url, "url", status.DefaultURL, "the Statuspage summary.json to read (http or https; a password in it is never written)")
 	fs.StringVar(&c.fallback, "fallback-url", status.DefaultFallbackURL, "read this when --url cannot be read or is slow ('none' turns it off)")
 	cli.AddCommon(fs, &c.common, status.DefaultTimeout)
-	fs.Lookup("timeout").Usage = "time budget of the whole check, fallback included (e.g. 5s)"
+	fs.Lookup("timeout").Usage = "time budget of the whole check, fallback included (e.g. 5s; 10ms-10m)"
 	return cli.Tool{Name: "status", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
 

@@ -55,7 +55,30 @@ const (
 	NoPageID    Kind = "no_page_id"   // JSON without page.id
 	ServerError Kind = "server_error" // 503 Service Unavailable
 	Loop        Kind = "loop"         // redirects to itself forever
+	// HugeHead: a valid status line, then HugeHeadSize bytes of headers.
+	HugeHead Kind = "huge_head"
+	// Garbage: no status line, GarbageSize raw bytes (NUL, escapes, CR) and
+	// a close.
+	Garbage Kind = "garbage"
+	// BadHeader: a valid status line, then a header line without a colon.
+	BadHeader Kind = "bad_header"
+	// HeaderDrip: a valid status line, then a header byte every 100 ms.
+	HeaderDrip Kind = "header_drip"
 )
+
+// HugeHeadSize is the size of the HugeHead headers: 10 MB.
+const HugeHeadSize = 10 << 20
+
+// GarbageSize is the size of the Garbage answer.
+const GarbageSize = 1 << 10
+
+// GarbageMarker starts the Garbage answer, which goes on with terminal
+// escapes, NUL and CR: a report may quote a few bytes of it, escaped, and
+// never GarbageRepeat.
+const GarbageMarker = "SSH-2.0-roompath-garbage "
+
+// GarbageRepeat is repeated after GarbageMarker up to GarbageSize.
+const GarbageRepeat = "\x00\r\x1b[2J\xff"
 
 // HugeSize is the size of the Huge body: larger than the probe's limit.
 const HugeSize = 5 << 20
@@ -64,7 +87,7 @@ const HugeSize = 5 << 20
 var Kinds = []Kind{Operational, Minor, Major, Critical, Maintenance, Scheduled, Lagging, GroupOnly, FullOutage, Resolved}
 
 // Junk lists every kind that is not a valid summary.
-var Junk = []Kind{NotJSON, Redirect, Huge, Slow, Drip, NoPageID, ServerError, Loop}
+var Junk = []Kind{NotJSON, Redirect, Huge, Slow, Drip, NoPageID, ServerError, Loop, HugeHead, Garbage, BadHeader, HeaderDrip}
 
 //go:embed summary.json
 var base []byte
@@ -115,6 +138,8 @@ func serve(w http.ResponseWriter, r *http.Request, k Kind, stop <-chan struct{})
 		waitGone(r, stop, 0)
 	case Drip:
 		drip(w, r, stop)
+	case HugeHead, Garbage, BadHeader, HeaderDrip:
+		raw(w, r, k, stop)
 	default:
 		serveJSON(w, Body(k))
 	}
