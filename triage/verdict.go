@@ -173,6 +173,9 @@ func (e evidence) healthy() *report.Verdict {
 		return &report.Verdict{Status: report.StatusWarn, NextSteps: steps,
 			Message: fmt.Sprintf("TCP %d to %s completed a handshake, but --timeout ended before the check could see the room itself answer behind it (a SYN proxy would look the same); nothing along the decision path failed.", e.port, e.room)}
 	}
+	if v := e.mediaDegraded(steps); v != nil {
+		return v
+	}
 	if len(steps) == 0 {
 		steps = append(steps, "If the room still shows an error, the network is not the cause: check pairing, activation and version alignment.")
 	}

@@ -91,3 +91,28 @@ func (e evidence) mediaText() string {
 	}
 	return ""
 }
+
+// mediaDegraded is the verdict when nothing failed but the media stream
+// crossed a threshold: the room pairs and signs in, and its meetings will
+// suffer, so the verdict warns at the media layer rather than passing.
+func (e evidence) mediaDegraded(steps []string) *report.Verdict {
+	for _, r := range e.all {
+		if r.Check != vocab.CheckMedia || r.Observed != vocab.MediaDegraded {
+			continue
+		}
+		what := "a threshold"
+		if d := mediaDetail(r); d != nil && len(d.Crossed) > 0 {
+			var crossed []string
+			for _, c := range d.Crossed {
+				crossed = append(crossed, fmt.Sprintf("%s %g (limit %g)", c.Metric, c.Value, c.Limit))
+			}
+			what = fmt.Sprintf("the %s thresholds: %s", d.Thresholds, strings.Join(crossed, ", "))
+		}
+		if len(steps) == 0 && r.Hint != "" {
+			steps = []string{r.Hint}
+		}
+		return &report.Verdict{Status: report.StatusWarn, Layer: vocab.LayerMedia, NextSteps: steps,
+			Message: fmt.Sprintf("TCP %d to %s is open and nothing along the decision path failed, but the UDP media path to %s is degraded against %s: meetings may stutter.", e.port, e.room, r.Target, what)}
+	}
+	return nil
+}

@@ -59,7 +59,7 @@ var mediaCases = []struct {
 			return u
 		}()}},
 	{"healthy with a good media path", []report.Result{openRoom, udpRes(8801, report.StatusPass, vocab.UDPOpen, vocab.ReasonEchoed, ""), goodMedia}},
-	{"degraded media is only mentioned", []report.Result{openRoom, udpRes(8801, report.StatusPass, vocab.UDPOpen, vocab.ReasonEchoed, ""),
+	{"degraded media warns at the media layer", []report.Result{openRoom, udpRes(8801, report.StatusPass, vocab.UDPOpen, vocab.ReasonEchoed, ""),
 		func() report.Result {
 			m := mediaRes(report.StatusWarn, vocab.MediaDegraded, vocab.ReasonThresholdCrossed, &media.Detail{Sent: 500})
 			m.Hint = "Against roompath's Zoom thresholds: jitter_up_ms 45 ms (worst 10s) is above the limit of 30 ms by 15 (1.5x)."

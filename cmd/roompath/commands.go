@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/roompath/roompath/cmd/dnscheck/dnscmd"
+	"github.com/roompath/roompath/cmd/mediacheck/mediacmd"
 	"github.com/roompath/roompath/cmd/pathcheck/pathcmd"
 	"github.com/roompath/roompath/cmd/portcheck/portcmd"
 	"github.com/roompath/roompath/cmd/proxycheck/proxycmd"
@@ -22,9 +23,10 @@ func commands() map[string]command {
 		"serve":     {"Prometheus exporter: /metrics and blackbox-style /probe", servecmd.Main},
 		"dns":       {"the Zoom names through every resolver, tampering named (dnscheck)", tool(dnscmd.Tool)},
 		"proxy":     {"explicit, transparent and TLS-intercepting proxies; captive portals (proxycheck)", tool(proxycmd.Tool)},
+		"media":     {"the UDP media path to a roompath responder: ports, loss, jitter, latency, DSCP (mediacheck)", tool(mediacmd.Tool)},
 		"diff":      {"what changed between two reports (json or ndjson)", diffcmd.Main},
 		"run":       {"check a profile's must_reach and must_not_reach from this network", tool(runcmd.Tool)},
 		"status":    {"Zoom's service status from its status page", tool(statuscmd.Tool)},
-		"responder": {"serve the echo protocol for transparent-proxy tests", respondercmd.Main},
+		"responder": {"serve the echo protocol for transparent-proxy tests and the UDP media reflector", respondercmd.Main},
 	}
 }
