@@ -285,7 +285,9 @@ const (
 	// port the query was not sent to (a transparent interceptor).
 	FailureDNSUnexpectedSource Failure = "dns_reply_from_unexpected_source"
 	// FailureDNSMalformedReply: replies with the query's id did not parse
-	// or answered another question.
+	// or answered another question, or a DNS-over-TCP stream broke its
+	// framing (a zero length, a message cut short or still incomplete at
+	// the deadline).
 	FailureDNSMalformedReply Failure = "dns_malformed_reply"
 	// FailureDNSMismatch: no address in common with the reference
 	// resolvers' answers.
