@@ -139,11 +139,14 @@ func (a *After) look(fd int) bool {
 		// Nothing but the FIN was sent: an acknowledgement of anything is
 		// one of the FIN. Data is an answer too.
 		a.Outcome = AfterAcked
-	case ti.State != unix.BPF_TCP_CLOSE && n >= segsInEnd && ti.Segs_in > 1:
-		// A segment after the SYN-ACK: an acknowledgement, or the window
+	case ti.State != unix.BPF_TCP_CLOSE && n >= segsInEnd && ti.Segs_in > 1 && !a.ZeroWindow:
+		// A segment after the SYN-ACK that opened the window: the window
 		// update a SYN proxy sends once the room answered it (the room may
 		// then miss a FIN sent in the same instant: seen with nftables
-		// synproxy, whose timestamps the room's PAWS check can refuse).
+		// synproxy, whose timestamps the room's PAWS check can refuse). A
+		// segment that leaves the window shut (a SYN proxy repeating its
+		// SYN-ACK while the room's reset is on its way) says nothing of
+		// the room: the wait goes on.
 		a.Outcome = AfterAcked
 	case ti.State == unix.BPF_TCP_CLOSING || ti.State == unix.BPF_TCP_CLOSE_WAIT || ti.State == unix.BPF_TCP_LAST_ACK:
 		a.Outcome = AfterAcked // the far end sent its own FIN
