@@ -32,16 +32,7 @@ func NewProxyARPLab() (*ProxyARPLab, error) {
 
 // addNamespaces creates the seven namespaces.
 func (p *ProxyARPLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&p.Client, "client"}, {&p.AP, "ap"}, {&p.Gateway, "gateway"}, {&p.WifiRoom, "wifi-room"}, {&p.WifiPeer, "wifi-peer"}, {&p.R2, "r2"}, {&p.Room, "room"}} {
-		if *ns.dst, err = p.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.Lab.addAll([]nsSlot{{&p.Client, "client"}, {&p.AP, "ap"}, {&p.Gateway, "gateway"}, {&p.WifiRoom, "wifi-room"}, {&p.WifiPeer, "wifi-peer"}, {&p.R2, "r2"}, {&p.Room, "room"}})
 }
 
 // wireAP builds the AP's bridge and its four ports; Client's and

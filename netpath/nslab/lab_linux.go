@@ -99,6 +99,25 @@ func (l *Lab) Prefix() string { return l.prefix }
 
 var roleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,19}$`)
 
+// nsSlot is one namespace a lab constructor creates: where it goes and its
+// role.
+type nsSlot struct {
+	dst  **NS
+	role string
+}
+
+// addAll creates the namespaces of slots in order (AddNS each).
+func (l *Lab) addAll(slots []nsSlot) error {
+	for _, s := range slots {
+		n, err := l.AddNS(s.role)
+		if err != nil {
+			return err
+		}
+		*s.dst = n
+	}
+	return nil
+}
+
 // AddNS creates a namespace named Prefix()+"-"+role, registers it under
 // /var/run/netns, brings lo up, turns IPv4 and IPv6 forwarding off and IPv6
 // duplicate address detection off (so addresses are usable at once). role

@@ -43,16 +43,7 @@ func NewMediaLab(cfg MediaLabConfig) (*MediaLab, error) {
 
 // addNamespaces creates the four namespaces.
 func (m *MediaLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&m.Client, "client"}, {&m.R1, "r1"}, {&m.R2, "r2"}, {&m.Responder, "responder"}} {
-		if *ns.dst, err = m.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.Lab.addAll([]nsSlot{{&m.Client, "client"}, {&m.R1, "r1"}, {&m.R2, "r2"}, {&m.Responder, "responder"}})
 }
 
 // wire links Client–R1, R1–R2 and R2–Responder; Responder holds every

@@ -46,16 +46,7 @@ func newPathLabFields(lab *Lab) *PathLab {
 
 // addNamespaces creates the seven namespaces.
 func (p *PathLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&p.Client, "client"}, {&p.R1, "r1"}, {&p.R2, "r2"}, {&p.Room, "room"}, {&p.Wifi, "wifi"}, {&p.WifiRoom, "wifi-room"}, {&p.WifiPeer, "wifi-peer"}} {
-		if *ns.dst, err = p.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.Lab.addAll([]nsSlot{{&p.Client, "client"}, {&p.R1, "r1"}, {&p.R2, "r2"}, {&p.Room, "room"}, {&p.Wifi, "wifi"}, {&p.WifiRoom, "wifi-room"}, {&p.WifiPeer, "wifi-peer"}})
 }
 
 // wireChain links Client–R1–R2–Room and lowers the R1–R2 MTU.

@@ -37,16 +37,7 @@ func NewSynproxyLab() (*SynproxyLab, error) {
 
 // addNamespaces creates the five namespaces.
 func (p *SynproxyLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&p.Client, "client"}, {&p.R, "r"}, {&p.Room, "room"}, {&p.S, "s"}, {&p.Far, "far"}} {
-		if *ns.dst, err = p.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.Lab.addAll([]nsSlot{{&p.Client, "client"}, {&p.R, "r"}, {&p.Room, "room"}, {&p.S, "s"}, {&p.Far, "far"}})
 }
 
 // wire links Client–R, R–Room, R–S and S–Far.

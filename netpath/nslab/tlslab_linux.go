@@ -43,16 +43,7 @@ func newTLSLabFields(lab *Lab) *TLSLab {
 
 // addNamespaces creates the five namespaces.
 func (p *TLSLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&p.Client, "client"}, {&p.R1, "r1"}, {&p.R2, "r2"}, {&p.Far, "far"}, {&p.Near, "near"}} {
-		if *ns.dst, err = p.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.Lab.addAll([]nsSlot{{&p.Client, "client"}, {&p.R1, "r1"}, {&p.R2, "r2"}, {&p.Far, "far"}, {&p.Near, "near"}})
 }
 
 // wire links Client–R1–R2–Far and R1–Near, and lowers the R1–R2 MTU at
