@@ -80,17 +80,7 @@ func diffBriefs(bs []DiffBrief) []htmlDiffBrief {
 }
 
 const diffTemplate = `
-{{define "diff"}}<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>{{css}}</style>
-</head>
-<body>
-<main>
-<header class="head"><p class="tool">roompath · diff</p></header>
+{{define "diff"}}{{template "top" .}}<header class="head"><p class="tool">roompath · diff</p></header>
 <section id="verdict" class="verdict {{.Badge.Class}}" aria-labelledby="verdict-h">
 <h1 id="verdict-h">{{template "badge" .Badge}}</h1>
 <p class="sentence" id="verdict-sentence">{{.Sentence}}</p>

@@ -5,7 +5,7 @@ package report
 // text. The sub-templates are shared with the diff page (html_diff.go).
 const htmlTemplate = `{{define "badge"}}<span class="st {{.Class}}"><span class="ic" aria-hidden="true">{{.Icon}}</span> {{.Word}}</span>{{end}}
 {{define "counts"}}{{.Total}} {{if eq .Total 1}}check{{else}}checks{{end}}: {{.Pass}} pass, {{.Fail}} fail, {{.Warn}} warn, {{.Skip}} skip, {{.Error}} error{{end}}
-{{define "page"}}<!DOCTYPE html>
+{{define "top"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -15,7 +15,8 @@ const htmlTemplate = `{{define "badge"}}<span class="st {{.Class}}"><span class=
 </head>
 <body>
 <main>
-<header class="head">
+{{end}}
+{{define "page"}}{{template "top" .}}<header class="head">
 <p class="tool">roompath · {{.Head.Tool}} {{.Head.Version}}</p>
 <p class="meta">{{.Head.Started}} · from <b>{{.Head.Host}}</b> ({{.Head.OS}}) · {{.Head.Duration}} · {{if .Head.Privileged}}privileged (raw sockets){{else}}unprivileged{{end}}</p>
 </header>
