@@ -43,8 +43,9 @@ type SweepConfig struct {
 	Concurrency int
 	// Rate caps new connections per second; 0 means no cap.
 	Rate float64
-	// MaxOpen caps sockets open at once, waiting probes included; it must
-	// stay below the open-file limit.
+	// MaxOpen caps sockets open at once, waiting probes included, and
+	// probes whose result is not yet emitted (so memory stays bounded
+	// when output is slow); it must stay below the open-file limit.
 	MaxOpen int
 }
 
@@ -96,8 +97,11 @@ func (s *Sweep) Run(ctx context.Context, targets iter.Seq2[int, TCPTarget], emit
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// The open token is held until the result is emitted: a slow
+			// consumer (a pipe, a full disk) then holds back new probes
+			// instead of piling up goroutines and results in memory.
+			defer func() { <-open }()
 			res := s.one(ctx, t, slots)
-			<-open
 			if ctx.Err() != nil && res.Status == report.StatusError {
 				return // cut short by the interrupt: not a finding
 			}

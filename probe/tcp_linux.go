@@ -34,10 +34,6 @@ var tcpUndistinguished []string
 // a local failure, or silence.
 func dialTCP(ctx context.Context, dst netip.AddrPort, timeout time.Duration) attempt {
 	start := time.Now()
-	deadline := start.Add(timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
 	fam, sa := sockaddrOf(dst)
 	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
 	if err != nil {
@@ -50,9 +46,22 @@ func dialTCP(ctx context.Context, dst netip.AddrPort, timeout time.Duration) att
 	if err != nil {
 		return attempt{err: err, duration: time.Since(start)}
 	}
-	a := connectAndWait(ctx, f, rc, fd, sa, deadline)
+	a := connectAndWait(ctx, f, rc, fd, sa, timeout)
 	a.duration = time.Since(start)
 	return a
+}
+
+// connectDeadline is when a connect made at t0 times out: the full
+// timeout from the SYN, not from before the socket was made (on a loaded
+// host a goroutine can wait longer than the timeout between the two, and
+// a host that answered at once must not be called filtered for it), or
+// the context's deadline when that comes first.
+func connectDeadline(ctx context.Context, t0 time.Time, timeout time.Duration) time.Time {
+	deadline := t0.Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	return deadline
 }
 
 func sockaddrOf(dst netip.AddrPort) (int, unix.Sockaddr) {
@@ -81,8 +90,9 @@ func setProbeOptions(fd, fam int) {
 	}
 }
 
-func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int, sa unix.Sockaddr, deadline time.Time) attempt {
+func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int, sa unix.Sockaddr, timeout time.Duration) attempt {
 	t0 := time.Now()
+	deadline := connectDeadline(ctx, t0, timeout)
 	err := unix.Connect(fd, sa)
 	switch {
 	case err == nil:
@@ -96,7 +106,12 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 	case c.Canceled:
 		return attempt{err: ctx.Err()}
 	case c.TimedOut:
-		return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
+		c = lateLook(rc, c)
+		if c.TimedOut {
+			return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
+		}
+	}
+	switch {
 	case c.Connected:
 		return afterHandshake(ctx, f, rc, rtt, deadline)
 	case c.Errno == 0:
@@ -110,6 +125,24 @@ func connectAndWait(ctx context.Context, f *os.File, rc syscall.RawConn, fd int,
 		return attempt{out: reasonOutcome(vocab.ReasonNoResponse)}
 	}
 	return asyncFailure(rc, c.Errno, rtt, c.Queued)
+}
+
+// lateLook looks at a socket once more after its deadline: on a loaded
+// host the deadline's timer can run before the poller reports a connect
+// that ended in time, and that answer must not become "filtered". A
+// handshake done or a reset received by now is the answer (its RTT an
+// upper bound); only a socket still connecting timed out.
+func lateLook(rc syscall.RawConn, c sockerr.Connect) sockerr.Connect {
+	_ = rc.Control(func(fd uintptr) {
+		if soErr, _ := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); soErr != 0 {
+			c.Errno, c.TimedOut = unix.Errno(soErr), false
+			return
+		}
+		if _, err := unix.Getpeername(int(fd)); err == nil {
+			c.Connected, c.TimedOut = true, false
+		}
+	})
+	return c
 }
 
 // asyncFailure classifies a connect that failed after the SYN left: an ICMP

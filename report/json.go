@@ -1,16 +1,91 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 )
 
-type jsonEncoder struct{ w io.Writer }
+// jsonEncoder writes one indented JSON document. A report of at most
+// SpillAfter results is written whole at the end, in the schema's field
+// order. A larger one streams: at the spill the head (everything before
+// "results", less duration_ms) and the kept results, then each result as
+// it completes, then "summary", "interrupted" and "duration_ms" after the
+// array. Either way the output is one valid document, also on SIGINT
+// (the Writer serialises End after the last Result).
+type jsonEncoder struct {
+	w       io.Writer
+	spilled bool
+	n       int // results written since the spill
+	buf     bytes.Buffer
+	enc     *json.Encoder
+}
 
-func (e *jsonEncoder) Begin(*Report) error  { return nil }
-func (e *jsonEncoder) Result(*Result) error { return nil }
-func (e *jsonEncoder) Streams() bool        { return false }
+func (e *jsonEncoder) Begin(*Report) error { return nil }
+func (e *jsonEncoder) Streams() bool       { return false }
+
+// jsonHead is the envelope before "results" in a streamed document:
+// duration_ms moves after the array, where it is known.
+type jsonHead struct {
+	Schema    string   `json:"schema"`
+	Tool      string   `json:"tool"`
+	Version   string   `json:"version"`
+	StartedAt any      `json:"started_at"`
+	Command   []string `json:"command,omitempty"`
+	Vantage   Vantage  `json:"vantage"`
+	Verdict   *Verdict `json:"verdict,omitempty"`
+}
+
+func (e *jsonEncoder) spill(r *Report) error {
+	e.spilled = true
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	e.enc.SetIndent("", "  ")
+	h := jsonHead{Schema: r.Schema, Tool: r.Tool, Version: r.Version, StartedAt: r.StartedAt, Command: r.Command, Vantage: r.Vantage, Verdict: r.Verdict}
+	e.buf.Reset()
+	if err := e.enc.Encode(h); err != nil {
+		return err
+	}
+	// Reopen the head object (drop its closing "\n}\n") and continue with
+	// the results array.
+	head := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n}\n"))
+	e.buf.Truncate(len(head))
+	e.buf.WriteString(",\n  \"results\": [")
+	if _, err := e.w.Write(e.buf.Bytes()); err != nil {
+		return err
+	}
+	for i := range r.Results {
+		if err := e.Result(&r.Results[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Result writes one result of a streamed document (a no-op before the
+// spill: the Writer keeps those).
+func (e *jsonEncoder) Result(res *Result) error {
+	if !e.spilled {
+		return nil
+	}
+	e.buf.Reset()
+	if e.n > 0 {
+		e.buf.WriteString(",")
+	}
+	e.buf.WriteString("\n    ")
+	e.n++
+	e.enc.SetIndent("    ", "  ")
+	if err := e.enc.Encode(res); err != nil {
+		return err
+	}
+	_, err := e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+	return err
+}
+
 func (e *jsonEncoder) End(r *Report) error {
+	if e.spilled {
+		return e.endStream(r)
+	}
 	if r.Results == nil {
 		r.Results = []Result{}
 	}
@@ -18,6 +93,31 @@ func (e *jsonEncoder) End(r *Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
+}
+
+// endStream closes the results array and writes what is known only at the
+// end.
+func (e *jsonEncoder) endStream(r *Report) error {
+	tail := struct {
+		Summary     Summary `json:"summary"`
+		Interrupted bool    `json:"interrupted"`
+		DurationMS  float64 `json:"duration_ms"`
+	}{r.Summary, r.Interrupted, r.DurationMS}
+	e.buf.Reset()
+	e.enc.SetIndent("", "  ")
+	if err := e.enc.Encode(tail); err != nil {
+		return err
+	}
+	body := bytes.TrimSuffix(bytes.TrimPrefix(e.buf.Bytes(), []byte("{")), []byte("\n"))
+	var out bytes.Buffer
+	if e.n > 0 {
+		out.WriteString("\n  ")
+	}
+	out.WriteString("],")
+	out.Write(body)
+	out.WriteString("\n")
+	_, err := e.w.Write(out.Bytes())
+	return err
 }
 
 // ndjsonEncoder writes one result per line as results complete, then the

@@ -10,11 +10,16 @@ import (
 	"github.com/roompath/roompath/probe/vocab"
 )
 
-type junitEncoder struct{ w io.Writer }
+// junitEncoder writes JUnit XML. A report of at most SpillAfter results
+// is written whole at the end, with counts on every suite; a larger one
+// streams (junit_stream.go).
+type junitEncoder struct {
+	w  io.Writer
+	st *junitStream // non-nil once spilled
+}
 
-func (e *junitEncoder) Begin(*Report) error  { return nil }
-func (e *junitEncoder) Result(*Result) error { return nil }
-func (e *junitEncoder) Streams() bool        { return false }
+func (e *junitEncoder) Begin(*Report) error { return nil }
+func (e *junitEncoder) Streams() bool       { return false }
 
 type junitSuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
@@ -71,6 +76,9 @@ const interruptedCase = "interrupted"
 // a passing case whose system-out carries the warning. An interrupted run
 // adds a suite TOOL.run with one errored case "interrupted".
 func (e *junitEncoder) End(r *Report) error {
+	if e.st != nil {
+		return e.endStream(r)
+	}
 	suites := junitSuites{Name: r.Tool, Time: seconds(r.DurationMS)}
 	index := map[vocab.Check]int{}
 	for i := range r.Results {
@@ -82,17 +90,14 @@ func (e *junitEncoder) End(r *Report) error {
 			suites.Suites = append(suites.Suites, newSuite(r, string(res.Check)))
 		}
 		s := &suites.Suites[k]
-		c := junitCase{Classname: r.Tool + "." + string(res.Check), Name: res.ID, Time: seconds(res.DurationMS)}
-		msg := &junitMessage{Message: oneLine(res), Type: failureType(res), Body: caseBody(res)}
+		c := newCase(r.Tool, res)
 		switch res.Status {
 		case StatusFail:
-			c.Failure, s.Fails = msg, s.Fails+1
+			s.Fails++
 		case StatusError:
-			c.Error, s.Errors = msg, s.Errors+1
+			s.Errors++
 		case StatusSkip:
-			c.Skipped, s.Skipped = &junitMessage{Message: oneLine(res)}, s.Skipped+1
-		case StatusWarn:
-			c.SystemOut = "warning: " + msg.Message + "\n" + msg.Body
+			s.Skipped++
 		}
 		s.Tests++
 		s.Cases = append(s.Cases, c)
@@ -115,6 +120,23 @@ func (e *junitEncoder) End(r *Report) error {
 	return err
 }
 
+// newCase is the test case of one result.
+func newCase(tool string, res *Result) junitCase {
+	c := junitCase{Classname: tool + "." + string(res.Check), Name: res.ID, Time: seconds(res.DurationMS)}
+	msg := &junitMessage{Message: oneLine(res), Type: failureType(res), Body: caseBody(res)}
+	switch res.Status {
+	case StatusFail:
+		c.Failure = msg
+	case StatusError:
+		c.Error = msg
+	case StatusSkip:
+		c.Skipped = &junitMessage{Message: oneLine(res)}
+	case StatusWarn:
+		c.SystemOut = "warning: " + msg.Message + "\n" + msg.Body
+	}
+	return c
+}
+
 func newSuite(r *Report, check string) junitSuite {
 	return junitSuite{
 		Name: r.Tool + "." + check, Timestamp: r.StartedAt.UTC().Format("2006-01-02T15:04:05"),
@@ -127,8 +149,9 @@ func newSuite(r *Report, check string) junitSuite {
 // a CI reader: the checks not run are neither passes nor failures.
 func interruptedSuite(r *Report) junitSuite {
 	s := newSuite(r, "run")
-	msg := fmt.Sprintf("interrupted: the run was stopped after %d results; checks still running or not started are not in this report", len(r.Results))
-	if len(r.Results) == 0 {
+	n := max(len(r.Results), r.Summary.Total) // a streamed report keeps none
+	msg := fmt.Sprintf("interrupted: the run was stopped after %d results; checks still running or not started are not in this report", n)
+	if n == 0 {
 		msg = "interrupted: the run was stopped before any check finished"
 	}
 	s.Tests, s.Errors = 1, 1

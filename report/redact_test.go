@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"strings"
@@ -93,5 +94,24 @@ func BenchmarkWriterAdd(b *testing.B) {
 		Detail: map[string]any{"icmp": map[string]any{"type": 3, "code": 13, "from": "10.0.30.2"}}}
 	for i := 0; b.Loop(); i++ {
 		w.Add(i, res)
+	}
+}
+
+type cleanDetail struct{ Address string }
+
+func (d *cleanDetail) CredentialFree() bool { return !strings.Contains(d.Address, "@") }
+
+// TestRedactSkipsCredentialFreeDetail: a detail that says it holds no "@"
+// is not marshalled to look (no allocation per result), while one that
+// does hold a credential is still redacted.
+func TestRedactSkipsCredentialFreeDetail(t *testing.T) {
+	res := Result{ID: "tcp/10.0.0.1:9090", Target: "10.0.0.1:9090", Hint: "Nothing answered.", Detail: &cleanDetail{Address: "10.0.0.1"}}
+	if n := testing.AllocsPerRun(100, func() { r := res; redactResult(&r) }); n != 0 {
+		t.Errorf("redacting a credential-free result: %v allocations, want 0", n)
+	}
+	dirty := Result{Detail: &cleanDetail{Address: "http://u:Hunter2pw@p"}}
+	redactResult(&dirty)
+	if b, _ := json.Marshal(dirty.Detail); strings.Contains(string(b), "Hunter2pw") {
+		t.Errorf("a detail holding a credential kept it: %s", b)
 	}
 }

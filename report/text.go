@@ -9,14 +9,17 @@ import (
 	"unicode/utf8"
 )
 
+// textEncoder writes a table. A report of at most SpillAfter results is
+// written whole at the end (rows in planning order, hints grouped); a
+// larger one streams (text_stream.go).
 type textEncoder struct {
 	w     io.Writer
 	color bool
+	st    *textStream // non-nil once spilled
 }
 
-func (e *textEncoder) Begin(*Report) error  { return nil }
-func (e *textEncoder) Result(*Result) error { return nil }
-func (e *textEncoder) Streams() bool        { return false }
+func (e *textEncoder) Begin(*Report) error { return nil }
+func (e *textEncoder) Streams() bool       { return false }
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -50,15 +53,11 @@ func (e *textEncoder) statusWord(s Status) string {
 // End writes a table of results, then the hints of the results that need
 // attention, then a one-line summary.
 func (e *textEncoder) End(r *Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s  from %s (%s)\n", Escape(r.Tool), Escape(r.Version), r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), Escape(r.Vantage.Hostname), Escape(r.Vantage.OS))
-	if r.Verdict != nil {
-		fmt.Fprintf(&b, "\n%s %s\n", e.statusWord(r.Verdict.Status), Escape(r.Verdict.Message))
-		for _, s := range r.Verdict.NextSteps {
-			fmt.Fprintf(&b, "  - %s\n", Escape(s))
-		}
+	if e.st != nil {
+		return e.endStream(r)
 	}
-	b.WriteString("\n")
+	var b strings.Builder
+	e.writeHead(&b, r)
 	// Colour codes are invisible but counted by tabwriter, so pad the
 	// status column by hand before colouring it.
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -71,17 +70,34 @@ func (e *textEncoder) End(r *Report) error {
 	}
 	tw.Flush()
 	e.writeHints(&b, r.Results, labels)
+	e.writeTail(&b, r)
+	_, err := io.WriteString(e.w, b.String())
+	return err
+}
+
+// writeHead writes the first line and the verdict.
+func (e *textEncoder) writeHead(b *strings.Builder, r *Report) {
+	fmt.Fprintf(b, "%s %s  %s  from %s (%s)\n", Escape(r.Tool), Escape(r.Version), r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), Escape(r.Vantage.Hostname), Escape(r.Vantage.OS))
+	if r.Verdict != nil {
+		fmt.Fprintf(b, "\n%s %s\n", e.statusWord(r.Verdict.Status), Escape(r.Verdict.Message))
+		for _, s := range r.Verdict.NextSteps {
+			fmt.Fprintf(b, "  - %s\n", Escape(s))
+		}
+	}
+	b.WriteString("\n")
+}
+
+// writeTail writes the platform notes and the summary line.
+func (e *textEncoder) writeTail(b *strings.Builder, r *Report) {
 	for _, l := range r.Vantage.Limits {
-		fmt.Fprintf(&b, "%s\n", e.paint(ansiDim, "note: "+Escape(l)))
+		fmt.Fprintf(b, "%s\n", e.paint(ansiDim, "note: "+Escape(l)))
 	}
 	s := r.Summary
-	fmt.Fprintf(&b, "\n%d checks: %d pass, %d fail, %d warn, %d skip, %d error in %.0f ms", s.Total, s.Pass, s.Fail, s.Warn, s.Skip, s.Error, r.DurationMS)
+	fmt.Fprintf(b, "\n%d checks: %d pass, %d fail, %d warn, %d skip, %d error in %.0f ms", s.Total, s.Pass, s.Fail, s.Warn, s.Skip, s.Error, r.DurationMS)
 	if r.Interrupted {
 		b.WriteString(" " + e.paint(ansiYellow, "(interrupted: partial report)"))
 	}
 	b.WriteString("\n")
-	_, err := io.WriteString(e.w, b.String())
-	return err
 }
 
 // targetLabels names each row: the target, or the id without its check
@@ -103,29 +119,14 @@ func targetLabels(rs []Result) []string {
 	return out
 }
 
-// writeHints prints each distinct hint once, after the rows it explains.
+// writeHints prints each distinct hint once, after the rows it explains
+// (hints that differ only in their row's own address are one).
 func (e *textEncoder) writeHints(b *strings.Builder, rs []Result, labels []string) {
-	var order []string
-	rows := map[string][]string{}
-	for i, r := range rs {
-		if r.Hint == "" || r.Status == StatusPass || r.Status == StatusSkip {
-			continue
-		}
-		if _, ok := rows[r.Hint]; !ok {
-			order = append(order, r.Hint)
-		}
-		rows[r.Hint] = append(rows[r.Hint], labels[i])
+	var h hintGroups
+	for i := range rs {
+		h.add(&rs[i], labels[i])
 	}
-	if len(order) > 0 {
-		b.WriteString("\n")
-	}
-	for _, h := range order {
-		who := rows[h]
-		if len(who) > 4 {
-			who = append(who[:4], fmt.Sprintf("%d more", len(who)-4))
-		}
-		fmt.Fprintf(b, "%s %s: %s\n", e.paint(ansiBold, "»"), strings.Join(who, ", "), Escape(h))
-	}
+	h.write(b, e)
 }
 
 // pad keeps the status column aligned when colour codes are added: every

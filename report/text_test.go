@@ -105,3 +105,35 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestHintsGroupedAcrossAddresses: a sweep's hints that differ only in
+// their row's own address are one line naming the first rows and how many
+// more; identical hints of named targets still group; other hints stay.
+func TestHintsGroupedAcrossAddresses(t *testing.T) {
+	var rs []Result
+	for i := 1; i <= 6; i++ {
+		a := "10.0.0." + string(rune('0'+i))
+		rs = append(rs, Result{ID: "tcp/" + a + ":9090", Check: "tcp", Target: a + ":9090", Status: StatusFail, Hint: "Nothing answered the SYN to " + a + " TCP 9090."})
+	}
+	rs = append(rs,
+		Result{ID: "tcp/10.0.0.9:9090", Check: "tcp", Target: "10.0.0.9:9090", Status: StatusFail, Hint: "10.0.0.9 answered with a TCP reset."},
+		Result{ID: "dns/a/A@r", Check: "dns", Target: "a", Status: StatusFail, Hint: "sinkholed at a resolver"},
+		Result{ID: "dns/b/A@r", Check: "dns", Target: "b", Status: StatusFail, Hint: "sinkholed at a resolver"})
+	var buf bytes.Buffer
+	if err := (&textEncoder{w: &buf}).End(&Report{Tool: "portcheck", Results: rs}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"» 10.0.0.1:9090, 10.0.0.2:9090, 10.0.0.3:9090, 10.0.0.4:9090, 2 more (the hint names the first; the others differ only in their own address): Nothing answered the SYN to 10.0.0.1 TCP 9090.\n",
+		"» 10.0.0.9:9090: 10.0.0.9 answered with a TCP reset.\n",
+		"» a, b: sinkholed at a resolver\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "»"); n != 3 {
+		t.Errorf("%d hint lines, want 3:\n%s", n, out)
+	}
+}

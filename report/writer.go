@@ -25,7 +25,34 @@ type Writer struct {
 	now     func() time.Time
 	began   bool
 	done    bool
+	spilled bool
+	spillAt int // SpillAfter; lower in tests
+	keep    func(*Result) bool
 	errOnce error
+}
+
+// SetFilter makes the Writer write only the results keep accepts (portcheck
+// --only); the summary and the exit code still count every result. Call it
+// before the first Add.
+func (w *Writer) SetFilter(keep func(*Result) bool) {
+	w.mu.Lock()
+	w.keep = keep
+	w.mu.Unlock()
+}
+
+// SpillAfter is how many results the json, text and junit encoders keep
+// (and print in planning order, as one block) before they switch to
+// streaming: a run with at most this many results reads as it always did;
+// a sweep with more writes its first SpillAfter results in planning order,
+// then every later one as it completes, and memory stays flat.
+const SpillAfter = 1024
+
+// spiller is an encoder that keeps a small report whole and streams a
+// large one: spill writes the head and the kept results (planning order),
+// and from then on Result writes each result as it comes and End closes
+// the document.
+type spiller interface {
+	spill(r *Report) error
 }
 
 // Options pins the values that tests (golden files) must control.
@@ -67,7 +94,7 @@ func NewWriter(tool, version string, v Vantage, enc Encoder, opt Options) *Write
 	if cmd == nil {
 		cmd = os.Args
 	}
-	return &Writer{enc: enc, now: now, rep: Report{
+	return &Writer{enc: enc, now: now, spillAt: SpillAfter, rep: Report{
 		Schema: Schema, Tool: tool, Version: version, StartedAt: now().UTC(),
 		Command: RedactArgs(cmd), Vantage: v, Results: []Result{},
 	}}
@@ -97,12 +124,21 @@ func (w *Writer) Add(seq int, res Result) {
 		return // the report was already written (interrupted run)
 	}
 	w.begin()
-	redactResult(&res)
 	w.rep.Summary.Add(res.Status)
-	w.keepErr(w.enc.Result(&res))
-	if !w.enc.Streams() {
-		w.rep.Results = append(w.rep.Results, res)
-		w.seq = append(w.seq, seq)
+	if w.keep != nil && !w.keep(&res) {
+		return
+	}
+	redactResult(&res)
+	if w.enc.Streams() || w.spilled {
+		w.keepErr(w.enc.Result(&res))
+		return
+	}
+	w.rep.Results = append(w.rep.Results, res)
+	w.seq = append(w.seq, seq)
+	if sp, ok := w.enc.(spiller); ok && len(w.rep.Results) > w.spillAt {
+		w.sortLocked()
+		w.keepErr(sp.spill(&w.rep))
+		w.rep.Results, w.seq, w.spilled = []Result{}, nil, true
 	}
 }
 
@@ -133,11 +169,22 @@ func redactResult(r *Result) {
 	}
 }
 
+// CredentialFree is implemented by a detail type that can say, cheaply,
+// that it holds no URL credentials (no "@" in any of its strings), so the
+// Writer need not marshal it to look: a sweep's TCP detail. A detail that
+// returns false, or does not implement it, is marshalled and searched.
+type CredentialFree interface {
+	CredentialFree() bool
+}
+
 // redactDetail returns d, or its JSON with URL credentials hidden when it
 // holds any.
 func redactDetail(d any) any {
 	if d == nil {
 		return nil
+	}
+	if cf, ok := d.(CredentialFree); ok && cf.CredentialFree() {
+		return d
 	}
 	b, err := json.Marshal(d)
 	if err != nil || !bytes.Contains(b, []byte("@")) {
@@ -184,7 +231,8 @@ func (w *Writer) Summary() Summary {
 }
 
 // Results returns a copy of the retained results in planning order (empty
-// for streaming encoders).
+// for streaming encoders, and for the others once more than SpillAfter
+// results made them stream).
 func (w *Writer) Results() []Result {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -224,7 +272,7 @@ func (b bySeq) Swap(i, j int) {
 
 // Snapshot returns a copy of the report as it stands: summary, verdict,
 // duration so far, and the retained results in planning order (none for
-// streaming encoders). The report is not finished.
+// streaming encoders, nor once the encoder spilled). The report is not finished.
 func (w *Writer) Snapshot() Report {
 	w.mu.Lock()
 	defer w.mu.Unlock()

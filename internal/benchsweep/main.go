@@ -1,43 +1,32 @@
 //go:build linux
 
 // Command benchsweep is the sweep half of `make bench`: on the namespace
-// lab it runs portcheck beside nmap (-sT, tuned to the same timeout and
-// retries) over a /20 where a quarter of the hosts silently drop TCP 9090,
-// and prints wall times, their ratio, peak memory, and whether the
-// open/closed/filtered counts agree with each other and with the lab's
-// design. It then sweeps a /16 to show memory stays flat. Needs root.
+// lab it sweeps a campus /16 (65,536 probes: half open, a quarter closed, a
+// quarter silently dropped) with portcheck -o ndjson beside nmap -sT -T4
+// (tuned to the same timeout and retries) on a twin /16, so the two never
+// share address pairs within a TIME_WAIT; then the peak RSS of every
+// output format on a /16, and of a 1,048,576-probe sweep (16 ports x a
+// /16, --force) in json and ndjson. It prints one table with ratios and,
+// when BENCH_ROWS names a file, appends each row to it
+// (figure, value, comparison tool, its value, ratio; tab-separated).
+// Needs root.
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/roompath/roompath/netpath/nslab"
 )
 
-type counts map[string]int
-
-type run struct {
-	wall   time.Duration
-	rssKB  int64
-	counts counts
-}
-
 func main() {
-	runs := flag.Int("runs", 3, "runs of each tool; the median wall time is reported")
-	diag := flag.Bool("diag", false, "print the lab namespaces' drop counters after the runs")
-	only := flag.String("only", "", "extra portcheck flags to try (diagnostics), e.g. '--rate 2000'")
+	runs := flag.Int("runs", 1, "runs of each tool in the wall-time comparison; the median is reported")
+	skip1M := flag.Bool("skip-1m", false, "skip the 1,048,576-probe sweeps (about two minutes each)")
+	profile := flag.String("profile", "", "write a CPU profile of every portcheck run into this directory")
+	extra := flag.String("portcheck-flags", "", "extra portcheck flags for every run (diagnostics), e.g. '--concurrency 1024'")
 	flag.Parse()
 	if err := nslab.Available(); err != nil {
 		fmt.Println("benchsweep: skipped:", err)
@@ -52,135 +41,76 @@ func main() {
 		fail(err.Error())
 	}
 	defer lab.Close()
-	want := counts{"open": lab.SweepOpen, "closed": lab.SweepClosed, "filtered": lab.SweepDropped}
-	fmt.Printf("Lab sweep %s on TCP %d: by design %s\n\n", lab.SweepCIDR, lab.Port, want)
-	pc := []string{bin, "-o", "ndjson", "--timeout", "1s", "--attempts", "1", "--rate", "0", "-p", fmt.Sprint(lab.Port), lab.SweepCIDR}
-	nm := []string{"nmap", "-n", "-Pn", "-sT", "-T4", "--min-rate", "2000", "--max-rtt-timeout", "1000ms", "--max-retries", "0", "-p", fmt.Sprint(lab.Port), "-oG", "-", lab.SweepCIDR}
-	if *only != "" {
-		pc = append(pc[:len(pc)-1], append(strings.Fields(*only), lab.SweepCIDR)...)
+	b := &bench{lab: lab, bin: bin, extra: strings.Fields(*extra), farms: newFarms(lab.FarmCIDRs), profile: *profile}
+	want := counts{"open": lab.FarmOpen, "closed": lab.FarmClosed, "filtered": lab.FarmDropped}
+	fmt.Printf("Lab: %s, each /16 on TCP %d by design %s\n\n", strings.Join(lab.FarmCIDRs, " "), lab.Port, want)
+	b.compare(*runs, want)
+	b.formats()
+	if !*skip1M {
+		b.million()
 	}
-	p := measure(lab, pc, parseNDJSON, *runs)
-	if *diag {
-		for _, ns := range []*nslab.NS{lab.Client, lab.Router, lab.Farm} {
-			out, _ := ns.Command(context.Background(), "nstat", "-az").Output()
-			fmt.Printf("-- %s drops:\n", ns.Role)
-			for _, l := range strings.Split(string(out), "\n") {
-				f := strings.Fields(l)
-				if len(f) >= 2 && f[1] != "0" && isDropCounter(f[0]) {
-					fmt.Println("  ", f[0], f[1])
-				}
-			}
-		}
-		if *only != "" {
-			fmt.Println("portcheck", p.counts, p.wall)
-			return
+	b.print()
+}
+
+// compare is the /16 wall time of portcheck -o ndjson and nmap, each on
+// its own /16, with their counts.
+func (b *bench) compare(runs int, want counts) {
+	var pcs, nms []run
+	haveNmap := lookNmap()
+	for range runs {
+		pcs = append(pcs, b.portcheck("ndjson", 1))
+		if haveNmap {
+			nms = append(nms, b.nmap())
 		}
 	}
-	var n run
-	if _, err := exec.LookPath("nmap"); err == nil {
-		n = measure(lab, nm, parseGrepable, *runs)
-	} else {
+	p := median(pcs)
+	b.ndjson16 = p
+	if !haveNmap {
 		fmt.Println("nmap not installed: apt-get install nmap for the comparison")
+		b.add("/16 sweep wall (ndjson)", secs(p.wall), "(nmap not installed)", "-", "-")
+		return
 	}
-	fmt.Printf("%-10s %10s %10s  %s\n", "tool", "wall", "peak RSS", "counts")
-	fmt.Printf("%-10s %10s %8.1fMB  %s  (matches design: %v)\n", "portcheck", p.wall.Round(time.Millisecond), float64(p.rssKB)/1024, p.counts, equal(p.counts, want))
-	if n.counts != nil {
-		fmt.Printf("%-10s %10s %8.1fMB  %s  (matches design: %v)\n", "nmap", n.wall.Round(time.Millisecond), float64(n.rssKB)/1024, n.counts, equal(n.counts, want))
-		fmt.Printf("\nportcheck/nmap wall-time ratio: %.2f; counts agree: %v\n", p.wall.Seconds()/n.wall.Seconds(), equal(p.counts, n.counts))
-		fmt.Printf("commands:\n  %s\n  %s\n", strings.Join(pc, " "), strings.Join(nm, " "))
+	n := median(nms)
+	b.nmap16 = n
+	b.add("/16 sweep wall (ndjson)", secs(p.wall), nmapName, secs(n.wall), ratio(p.wall.Seconds(), n.wall.Seconds()))
+	b.add("/16 sweep CPU user+sys (ndjson)", secs(p.cpu), nmapName, secs(n.cpu), ratio(p.cpu.Seconds(), n.cpu.Seconds()))
+	b.add("/16 sweep peak RSS (ndjson)", mb(p.rssKB), nmapName, mb(n.rssKB), ratio(float64(p.rssKB), float64(n.rssKB)))
+	agree := "differ"
+	if equal(p.counts, n.counts) && equal(p.counts, want) {
+		agree = "identical, as designed"
 	}
-	big := []string{bin, "-o", "ndjson", "--timeout", "1s", "--rate", "0", "-p", fmt.Sprint(lab.Port), "10.99.0.0/16"}
-	b := measure(lab, big, parseNDJSON, 1)
-	fmt.Printf("\n/16 sweep (65,536 probes, ndjson): %s, peak RSS %.1f MB, %s\n  %s\n", b.wall.Round(time.Millisecond), float64(b.rssKB)/1024, b.counts, strings.Join(big, " "))
+	b.add("/16 open/closed/filtered", p.counts.String(), nmapName, n.counts.String(), agree)
 }
 
-// measure runs argv in the lab's client namespace n times and keeps the run
-// with the median wall time.
-func measure(lab *nslab.PortLab, argv []string, parse func([]byte) counts, n int) run {
-	var rs []run
-	for range n {
-		var out bytes.Buffer
-		cmd := lab.Client.Command(context.Background(), argv[0], argv[1:]...)
-		cmd.Stdout, cmd.Stderr = &out, os.Stderr
-		start := time.Now()
-		err := cmd.Run()
-		wall := time.Since(start)
-		if _, ok := err.(*exec.ExitError); err != nil && !ok {
-			fail(fmt.Sprintf("%s: %v", argv[0], err))
+// formats is the /16 peak RSS (and wall) of every other output format.
+func (b *bench) formats() {
+	for _, f := range []string{"json", "text", "junit", "html"} {
+		r := b.portcheck(f, 1)
+		cmpName, cmpRSS, cmpWall := nmapName, b.nmap16.rssKB, b.nmap16.wall
+		if cmpRSS == 0 {
+			cmpName, cmpRSS, cmpWall = "limit (issue 14)", limitKB, 0
 		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		rs = append(rs, run{wall: wall, rssKB: ru.Maxrss, counts: parse(out.Bytes())})
-		fmt.Fprintf(os.Stderr, "  run %d of %s: %s in %s (cpu user %s sys %s)\n", len(rs), filepath.Base(argv[0]), rs[len(rs)-1].counts, wall.Round(time.Millisecond), time.Duration(ru.Utime.Nano()).Round(time.Millisecond), time.Duration(ru.Stime.Nano()).Round(time.Millisecond))
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].wall < rs[j].wall })
-	return rs[len(rs)/2]
-}
-
-// parseNDJSON counts portcheck results in nmap's terms: unreachable and
-// filtered are both "filtered".
-func parseNDJSON(b []byte) counts {
-	c := counts{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		var r struct {
-			Check, Observed string
+		b.add("/16 sweep peak RSS ("+f+")", mb(r.rssKB), cmpName, mb(cmpRSS), ratio(float64(r.rssKB), float64(cmpRSS)))
+		if cmpWall > 0 {
+			b.add("/16 sweep wall ("+f+")", secs(r.wall), cmpName, secs(cmpWall), ratio(r.wall.Seconds(), cmpWall.Seconds()))
 		}
-		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Check != "tcp" {
-			continue
-		}
-		switch r.Observed {
-		case "open", "closed":
-			c[r.Observed]++
-		default:
-			c["filtered"]++
+		if !equal(r.counts, b.ndjson16.counts) && r.counts != nil {
+			b.add("/16 counts ("+f+")", r.counts.String(), "portcheck -o ndjson", b.ndjson16.counts.String(), "differ")
 		}
 	}
-	return c
 }
 
-// parseGrepable counts port states in nmap -oG output.
-func parseGrepable(b []byte) counts {
-	c := counts{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		_, ports, ok := strings.Cut(sc.Text(), "Ports: ")
-		if !ok {
-			continue
-		}
-		for _, p := range strings.Split(ports, ",") {
-			f := strings.Split(strings.TrimSpace(p), "/")
-			if len(f) > 1 {
-				c[f[1]]++
-			}
-		}
+// million is the 16 ports x /16 sweep in json and ndjson against the 64 MB
+// limit of issue 14.
+func (b *bench) million() {
+	for _, f := range []string{"ndjson", "json"} {
+		r := b.portcheck(f, 16)
+		b.add("1,048,576-probe sweep peak RSS ("+f+")", mb(r.rssKB), "limit (issue 14)", mb(limitKB), ratio(float64(r.rssKB), limitKB))
+		b.add("1,048,576-probe sweep wall ("+f+")", secs(r.wall), "-", "-", r.counts.String())
 	}
-	return c
 }
 
-func equal(a, b counts) bool {
-	for _, k := range []string{"open", "closed", "filtered"} {
-		if a[k] != b[k] {
-			return false
-		}
-	}
-	return true
-}
+const nmapName = "nmap -sT -T4 --min-rate 2000 --max-rtt-timeout 1000ms --max-retries 0"
 
-func (c counts) String() string {
-	return fmt.Sprintf("open %d, closed %d, filtered %d", c["open"], c["closed"], c["filtered"])
-}
-
-func fail(msg string) {
-	fmt.Fprintln(os.Stderr, "benchsweep:", msg)
-	os.Exit(1)
-}
-
-// isDropCounter picks the nstat counters that explain lost probes.
-func isDropCounter(name string) bool {
-	for _, k := range []string{"Drop", "Overflow", "Discard", "Retrans", "Fail", "Timeout"} {
-		if strings.Contains(name, k) {
-			return true
-		}
-	}
-	return false
-}
+// limitKB is the peak RSS issue 14 allows, 64 MB.
+const limitKB = 64 * 1024

@@ -87,6 +87,7 @@ func Main(t Tool) {
 func Execute(t Tool, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer startProfiles(stderr)()
 	t.Flags.SetOutput(stderr)
 	t.Flags.SortFlags = false
 	if err := t.Flags.Parse(args); err != nil {

@@ -113,6 +113,22 @@ type PortLab struct {
 	// SweepCIDR on Port, computed from the rules by SweepExpected.
 	SweepOpen, SweepClosed, SweepDropped int
 
+	// FarmCIDRs are four /16s (10.100.0.0/16 to 10.103.0.0/16) routed like
+	// SweepCIDR to Farm and answered under the same last-two-bits rule on
+	// every port from FarmPortFirst to FarmPortLast (9090-9105): campus-size
+	// sweeps. There are several so that two tools are never compared over
+	// the same address pairs within a TIME_WAIT period, and 16 ports x a /16
+	// is a 1,048,576-probe sweep. Farm's listen backlogs (somaxconn,
+	// tcp_max_syn_backlog and each listener's) are 65535, so a burst of
+	// SYNs cannot overflow them and turn open hosts into "filtered".
+	FarmCIDRs []string
+	// FarmPortFirst and FarmPortLast bound the ports Farm answers on over
+	// FarmCIDRs.
+	FarmPortFirst, FarmPortLast int
+	// FarmOpen, FarmClosed and FarmDropped are the expected counts over one
+	// of FarmCIDRs on one port.
+	FarmOpen, FarmClosed, FarmDropped int
+
 	acceptors sync.WaitGroup
 }
 
@@ -139,6 +155,10 @@ const (
 
 	sweepCIDR = "10.99.16.0/20"
 
+	// farmNet covers the campus /16s; farmBacklog is Farm's listen backlog.
+	farmNet, farmBacklog        = "10.100.0.0/14", 65535
+	farmPortFirst, farmPortLast = 9090, 9105
+
 	labPort, labOtherPort = 9090, 443
 
 	// Neighbour resolution on Router's Room-facing interface: one multicast
@@ -160,12 +180,18 @@ const (
 	SweepStateFiltered = "filtered"
 )
 
+// farmCIDRs are the /16s of farmNet.
+func farmCIDRs() []string {
+	return []string{"10.100.0.0/16", "10.101.0.0/16", "10.102.0.0/16", "10.103.0.0/16"}
+}
+
 // SweepExpected returns what a TCP connect to addr:Port from Client should
 // observe: SweepStateOpen, SweepStateClosed or SweepStateFiltered, or ""
-// when addr is not an IPv4 address inside SweepCIDR.
+// when addr is not an IPv4 address inside SweepCIDR or FarmCIDRs (where
+// the same holds on every port from FarmPortFirst to FarmPortLast).
 func SweepExpected(addr string) string {
 	a, err := netip.ParseAddr(addr)
-	if err != nil || !netip.MustParsePrefix(sweepCIDR).Contains(a) {
+	if err != nil || !netip.MustParsePrefix(sweepCIDR).Contains(a) && !netip.MustParsePrefix(farmNet).Contains(a) {
 		return ""
 	}
 	switch a.As4()[3] & sweepMask {
@@ -179,8 +205,11 @@ func SweepExpected(addr string) string {
 }
 
 // sweepCounts counts the expected outcomes over every address of SweepCIDR.
-func sweepCounts() (open, closed, dropped int) {
-	p := netip.MustParsePrefix(sweepCIDR)
+func sweepCounts() (open, closed, dropped int) { return sweepCountsOf(sweepCIDR) }
+
+// sweepCountsOf counts the expected outcomes over every address of cidr.
+func sweepCountsOf(cidr string) (open, closed, dropped int) {
+	p := netip.MustParsePrefix(cidr)
 	for a := p.Addr(); p.Contains(a); a = a.Next() {
 		switch SweepExpected(a.String()) {
 		case SweepStateOpen:
@@ -197,14 +226,17 @@ func sweepCounts() (open, closed, dropped int) {
 // farmRuleset is Farm's nftables input ruleset implementing SweepExpected.
 func farmRuleset() string {
 	match := fmt.Sprintf("ip daddr %s tcp dport %d ip daddr & 0.0.0.%d ==", sweepCIDR, labPort, sweepMask)
+	campus := fmt.Sprintf("ip daddr %s tcp dport %d-%d ip daddr & 0.0.0.%d ==", farmNet, farmPortFirst, farmPortLast, sweepMask)
 	return fmt.Sprintf(`table inet roompath_lab {
 	chain input {
 		type filter hook input priority filter; policy accept;
-		%s 0.0.0.%d reject with tcp reset
-		%s 0.0.0.%d drop
+		%[1]s 0.0.0.%[3]d reject with tcp reset
+		%[1]s 0.0.0.%[4]d drop
+		%[2]s 0.0.0.%[3]d reject with tcp reset
+		%[2]s 0.0.0.%[4]d drop
 	}
 }
-`, match, sweepClosedBits, match, sweepDroppedBits)
+`, match, campus, sweepClosedBits, sweepDroppedBits)
 }
 
 // routerRuleset is Router's nftables forward ruleset: the per-address faults.

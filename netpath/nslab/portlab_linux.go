@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -54,8 +55,10 @@ func newPortLabFields(lab *Lab) *PortLab {
 		NoNeighborV6: noNeighbor6, NetUnreachV6: netUnreach6,
 		Port: labPort, OtherPort: labOtherPort,
 		SweepCIDR: sweepCIDR,
+		FarmCIDRs: farmCIDRs(), FarmPortFirst: farmPortFirst, FarmPortLast: farmPortLast,
 	}
 	p.SweepOpen, p.SweepClosed, p.SweepDropped = sweepCounts()
+	p.FarmOpen, p.FarmClosed, p.FarmDropped = sweepCountsOf(p.FarmCIDRs[0])
 	return p
 }
 
@@ -100,6 +103,9 @@ func (p *PortLab) route() error {
 	steps := []func() error{
 		func() error { return p.Client.Route(labNet4, routerAddr) },
 		func() error { return p.Client.Route(labNet6, routerAddr6) },
+		func() error { return p.Client.Route(farmNet, routerAddr) },
+		func() error { return p.Router.Route(farmNet, farmAddr) },
+		func() error { return p.Farm.RouteType(farmNet, "local") },
 		func() error { return p.Client.RouteType(localUnreachNet, "unreachable") },
 		func() error { return p.Client.RouteType(localProhibitNet, "prohibit") },
 		func() error { return p.Client.RouteType(localBlackholeNet, "blackhole") },
@@ -136,8 +142,12 @@ func (p *PortLab) configureRouter() error {
 	return p.Router.Nft(routerRuleset())
 }
 
-// configureFarm loads the sweep rules.
+// configureFarm raises Farm's listen backlogs and loads the sweep rules.
 func (p *PortLab) configureFarm() error {
+	n := strconv.Itoa(farmBacklog)
+	if err := p.Farm.sysctls([][2]string{{"net.core.somaxconn", n}, {"net.ipv4.tcp_max_syn_backlog", n}}); err != nil {
+		return err
+	}
 	return p.Farm.Nft(farmRuleset())
 }
 
@@ -152,7 +162,12 @@ func (p *PortLab) listen() error {
 	if err := p.serve(p.Room, ":"+strconv.Itoa(labOtherPort)); err != nil {
 		return err
 	}
-	return p.serve(p.Farm, "0.0.0.0:"+port)
+	for port := farmPortFirst; port <= farmPortLast; port++ {
+		if err := p.serve(p.Farm, "0.0.0.0:"+strconv.Itoa(port)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // warmWait bounds the warm-up connections.
@@ -178,11 +193,17 @@ func (p *PortLab) warm() error {
 }
 
 // serve listens on addr in ns and accepts and closes connections until the
-// lab closes the listener.
+// lab closes the listener. Farm's listeners get farmBacklog (listen(2)
+// again on a listening socket only changes its backlog).
 func (p *PortLab) serve(ns *NS, addr string) error {
 	ln, err := ns.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s in %s: %w", addr, ns.Name, err)
+	}
+	if ns == p.Farm {
+		if err := relisten(ln, farmBacklog); err != nil {
+			return fmt.Errorf("backlog of %s in %s: %w", addr, ns.Name, err)
+		}
 	}
 	p.acceptors.Add(1)
 	go func() {
@@ -190,6 +211,23 @@ func (p *PortLab) serve(ns *NS, addr string) error {
 		acceptAndClose(ln)
 	}()
 	return nil
+}
+
+// relisten sets ln's listen backlog to n.
+func relisten(ln net.Listener, n int) error {
+	tl, ok := ln.(*net.TCPListener)
+	if !ok {
+		return nil
+	}
+	rc, err := tl.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var lerr error
+	if err := rc.Control(func(fd uintptr) { lerr = syscall.Listen(int(fd), n) }); err != nil {
+		return err
+	}
+	return lerr
 }
 
 // acceptAndClose accepts and immediately closes connections until ln is

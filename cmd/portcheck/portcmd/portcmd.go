@@ -8,6 +8,7 @@ import (
 	"iter"
 	"math/big"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ const (
 	HardMaxTargets    = 1 << 24 // refused even with --force
 	// fdReserve is kept free for stdout, DNS and the runtime.
 	fdReserve = 64
+	// sweepMemoryLimit is the Go runtime's soft memory limit for a sweep
+	// larger than report.SpillAfter (GOMEMLIMIT overrides it): the GC
+	// then works harder before the heap and the parked probes' stacks
+	// pass it, and a campus sweep's peak RSS stays flat below 64 MB.
+	sweepMemoryLimit = 52 << 20
 )
 
 const usage = `portcheck: exact TCP reachability of a room (default port 9090) or a sweep.
@@ -50,6 +56,7 @@ Examples:
   portcheck -p 9090,8888,2244 room-101.corp.example
   portcheck -o ndjson --rate 200 10.10.0.0/22
   portcheck --expect blocked 10.20.0.0/24   # guest Wi-Fi must not reach rooms
+  portcheck --only open 10.10.0.0/16        # list the rooms that answer
 
 %s
 
@@ -84,7 +91,9 @@ type cmd struct {
 	force       bool
 	file        string
 	expect      string
+	only        string
 
+	keep func(*report.Result) bool
 	plan targets.Plan
 	// resolve looks up hostname targets; a seam for tests.
 	resolve targets.Resolver
@@ -105,6 +114,7 @@ func newTool(resolve targets.Resolver) cli.Tool {
 	fs.Int64Var(&c.maxTargets, "max-targets", DefaultMaxTargets, fmt.Sprintf("refuse sweeps of more probes (addresses x ports) unless --force; 1-%d", HardMaxTargets))
 	fs.BoolVar(&c.force, "force", false, fmt.Sprintf("allow sweeps above --max-targets (never above %d)", HardMaxTargets))
 	fs.StringVar(&c.file, "targets-file", "", fmt.Sprintf("read more targets from FILE ('-' for stdin), one or more per line, # comments; at most %d", targets.MaxListed))
+	fs.StringVar(&c.only, "only", "", "write only results with these observed states or statuses, comma-separated: "+strings.Join(onlyValues(), ", ")+" (the summary and exit code still count every result)")
 	fs.StringVar(&c.expect, "expect", probe.ExpectOpen, "open; blocked for must-not-reach checks (anything but open passes); answer for a control (open or closed passes)")
 	return cli.Tool{Name: "portcheck", Flags: fs, Common: &c.common, Prepare: c.prepare, Run: c.run}
 }
@@ -115,6 +125,9 @@ func (c *cmd) prepare(args []string) error {
 		return cli.Usagef("--port: %v", err)
 	}
 	if err := c.checkFlags(); err != nil {
+		return err
+	}
+	if c.keep, err = parseOnly(c.only); err != nil {
 		return err
 	}
 	specs, err := c.readSpecs(args)
@@ -201,9 +214,15 @@ func (c *cmd) run(ctx context.Context, env *cli.Env) error {
 	if err != nil {
 		return err
 	}
+	if os.Getenv("GOMEMLIMIT") == "" && c.plan.Size().Cmp(big.NewInt(report.SpillAfter)) > 0 {
+		debug.SetMemoryLimit(sweepMemoryLimit)
+	}
 	maxOpen := probe.DefaultMaxOpen
 	if lim := cli.RaiseOpenFiles(); lim > 0 {
 		maxOpen = min(maxOpen, max(lim-fdReserve, 1))
+	}
+	if c.keep != nil {
+		env.Writer.SetFilter(c.keep)
 	}
 	sw := probe.NewSweep(p, probe.SweepConfig{Concurrency: c.concurrency, Rate: c.rate, MaxOpen: maxOpen})
 	prog := cli.NewProgress(env.Stderr, env.StderrTTY, c.plan.Size().Int64())

@@ -1,0 +1,5 @@
+package report
+
+// SetSpillAt lowers the number of results a Writer keeps before its
+// encoder streams, so golden files of streamed reports stay small.
+func SetSpillAt(w *Writer, n int) { w.spillAt = n }
