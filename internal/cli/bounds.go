@@ -32,7 +32,7 @@ func CheckFloat(flag string, v, min, max float64) error {
 	s := strconv.FormatFloat(v, 'g', -1, 64)
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
-		return Usagef("--%s %s is not a number", flag, s)
+		return Usagef("--%s %s is not a finite number", flag, s)
 	case v < min:
 		return Usagef("--%s %s is below the minimum %s", flag, s, strconv.FormatFloat(min, 'g', -1, 64))
 	case v > max:

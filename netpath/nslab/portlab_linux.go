@@ -64,16 +64,7 @@ func newPortLabFields(lab *Lab) *PortLab {
 
 // addNamespaces creates the four namespaces.
 func (p *PortLab) addNamespaces() error {
-	var err error
-	for _, ns := range []struct {
-		dst  **NS
-		role string
-	}{{&p.Client, "client"}, {&p.Router, "router"}, {&p.Room, "room"}, {&p.Farm, "farm"}} {
-		if *ns.dst, err = p.Lab.AddNS(ns.role); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.Lab.addAll([]nsSlot{{&p.Client, "client"}, {&p.Router, "router"}, {&p.Room, "room"}, {&p.Farm, "farm"}})
 }
 
 // wire connects Client, Room and Farm to Router.

@@ -53,9 +53,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 // documented bounds: each bad value is one line, exit 2, naming it.
 func TestFlagBoundsExitTwoWithOneLine(t *testing.T) {
 	clitest.ExpectUsage(t, func() cli.Tool { return newTool(noDNS) }, []clitest.UsageCase{
-		{Name: "rate NaN", Args: []string{"--rate", "NaN", "127.0.0.1"}, Want: "--rate NaN is not a number"},
-		{Name: "rate Inf", Args: []string{"--rate", "Inf", "127.0.0.1"}, Want: "--rate +Inf is not a number"},
-		{Name: "rate -Inf", Args: []string{"--rate", "-Inf", "127.0.0.1"}, Want: "--rate -Inf is not a number"},
+		{Name: "rate NaN", Args: []string{"--rate", "NaN", "127.0.0.1"}, Want: "--rate NaN is not a finite number"},
+		{Name: "rate Inf", Args: []string{"--rate", "Inf", "127.0.0.1"}, Want: "--rate +Inf is not a finite number"},
+		{Name: "rate -Inf", Args: []string{"--rate", "-Inf", "127.0.0.1"}, Want: "--rate -Inf is not a finite number"},
 		{Name: "rate 1e-300", Args: []string{"--rate", "1e-300", "127.0.0.1"}, Want: "--rate 1e-300 is below the minimum 0.1"},
 		{Name: "rate negative", Args: []string{"--rate", "-1", "127.0.0.1"}, Want: "--rate -1 is below the minimum 0.1 (0 means no cap)"},
 		{Name: "rate 1e300", Args: []string{"--rate", "1e300", "127.0.0.1"}, Want: "--rate 1e+300 is above the maximum 100000"},
