@@ -49,12 +49,7 @@ compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepa
 	$(GO) run ./internal/benchexporter
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s; the whole run stays under 10 minutes)
-	@start=$$(date +%s); n=0; \
-	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
-	  d=$$(dirname $$f); for fn in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
-	    echo "== $$d $$fn"; n=$$((n+1)); \
-	    $(GO) test $$d -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; done; done; \
-	echo "fuzz: $$n targets, $(FUZZTIME) each, $$(( $$(date +%s) - start )) s in all"
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 release: ## cross-build every binary for every platform into dist/
 	@mkdir -p dist
