@@ -35,9 +35,12 @@ lint: ## gofmt, go mod tidy, the import rule (nothing outside cmd/ imports cmd/)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-bench: build ## Go benchmarks, then portcheck beside nmap on a /20 sweep in the lab (root)
-	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./report/ ./internal/targets/
-	$(GO) run ./internal/benchsweep
+bench: build ## Go benchmarks, portcheck beside nmap on /16s, roompath serve at fleet size beside blackbox_exporter, as one table (root; about 20 minutes)
+	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./probe/media/... ./report/ ./internal/targets/ ./exporter/
+	@rows=$$(mktemp) && \
+	  BENCH_ROWS=$$rows $(GO) run ./internal/benchsweep && \
+	  BENCH_ROWS=$$rows $(GO) run ./internal/benchexporter && \
+	  echo && scripts/bench-table.sh $$rows; rc=$$?; rm -f $$rows; exit $$rc
 
 compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepath, nmap on the messy-network labs, iperf3 -u on the media lab, blackbox_exporter (root for the lab ones)
 	scripts/compare-dig.sh
@@ -46,7 +49,7 @@ compare: build ## every comparison script: dig, curl/openssl, traceroute/tracepa
 	scripts/compare-synproxy.sh
 	scripts/compare-messy.sh
 	scripts/compare-iperf.sh
-	$(GO) run ./internal/benchexporter
+	$(GO) run ./internal/benchexporter -skip-fleet
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s; the whole run stays under 10 minutes)
 	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh

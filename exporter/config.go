@@ -25,11 +25,14 @@ type Config struct {
 	// Profiles run the expectations of `roompath run` profiles on a
 	// schedule; their results are on /metrics too.
 	Profiles []ProfileSchedule `yaml:"profiles"`
+	// MaxConcurrentProbes bounds the /probe probes in flight (1-4096);
+	// zero means DefaultMaxConcurrent. --max-concurrent-probes wins.
+	MaxConcurrentProbes int `yaml:"max_concurrent_probes"`
 }
 
 // ModuleConfig configures one module.
 type ModuleConfig struct {
-	// Prober is tcp, path, dns, tls, proxy or status.
+	// Prober is tcp, path, dns, tls, proxy, status or media.
 	Prober string `yaml:"prober"`
 	// Timeout caps the whole probe; zero means the scrape's own timeout
 	// (X-Prometheus-Scrape-Timeout-Seconds less half a second), or
@@ -42,6 +45,7 @@ type ModuleConfig struct {
 	Proxy  ProxyModule  `yaml:"proxy"`
 	Status StatusModule `yaml:"status"`
 	Path   PathModule   `yaml:"path"`
+	Media  MediaModule  `yaml:"media"`
 }
 
 // TCPModule configures a tcp module.

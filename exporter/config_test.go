@@ -64,7 +64,7 @@ func TestParseAndBuildSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"dns", "dns_zoom", "guest_isolation", "path", "proxy", "status", "tcp", "tcp_2244", "tls", "tls_zoom", "zoom_status"}
+	want := []string{"dns", "dns_zoom", "guest_isolation", "media", "path", "proxy", "status", "tcp", "tcp_2244", "tls", "tls_zoom", "zoom_status"}
 	if diff := cmp.Diff(want, e.Modules()); diff != "" {
 		t.Errorf("modules (-want +got):\n%s", diff)
 	}
@@ -82,6 +82,14 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", "allow: []\nmodulez: {}\n", "line 2: field modulez not found"},
 		{"bad duration", "modules:\n  x:\n    prober: tcp\n    timeout: soon\n", `line 4: duration "soon"`},
 		{"huge timeout", "modules:\n  x: {prober: tcp, timeout: 1h}\n", "timeout 1h0m0s is above 2m0s"},
+		{"tiny timeout", "modules:\n  x: {prober: tcp, timeout: 1ns}\n", "module x: timeout 1ns is below 10ms"},
+		{"schedule tiny timeout", "allow: [127.0.0.1]\nschedules: [{name: a, module: tcp, timeout: 1us, targets: [127.0.0.1]}]\n", "timeout 1µs is below 10ms"},
+		{"schedule interval huge", "allow: [127.0.0.1]\nschedules: [{name: a, module: tcp, interval: 999999h, targets: [127.0.0.1]}]\n", "above 24h0m0s"},
+		{"concurrency", "max_concurrent_probes: 5000\n", "max_concurrent_probes 5000: want 1-4096"},
+		{"media pps", "modules:\n  m: {prober: media, media: {pps: 5000}}\n", "module m: media: pps 5000 outside 1-1000"},
+		{"media duration", "modules:\n  m: {prober: media, media: {duration: 1h}}\n", "module m: media: duration 1h0m0s"},
+		{"not yaml: contents not echoed", "hunter2secret\n", "line 1"},
+		{"bad yaml: contents not echoed", "allow: [hunter2secret\n", "line"},
 		{"unknown prober", "modules:\n  x: {prober: icmp}\n", `module x: unknown prober "icmp"`},
 		{"bad module name", "modules:\n  \"Bad Name\": {prober: tcp}\n", "module name"},
 		{"bad expect", "modules:\n  x: {prober: tcp, tcp: {expect: maybe}}\n", "tcp.expect"},
@@ -106,7 +114,7 @@ func TestConfigErrors(t *testing.T) {
 			if err == nil {
 				_, err = New(cfg, Options{})
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("err = %v, want one line containing %q", err, tt.want)
 			}
 		})

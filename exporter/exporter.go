@@ -21,6 +21,11 @@ type Options struct {
 	Allow []string
 	// Logger logs refused requests and schedule problems; nil discards.
 	Logger *slog.Logger
+	// MaxConcurrent bounds the /probe probes in flight (1 to
+	// MaxConcurrentLimit); zero means the configuration's
+	// max_concurrent_probes, or DefaultMaxConcurrent. A request beyond it
+	// waits for a slot for up to half its budget, then gets 503.
+	MaxConcurrent int
 }
 
 // Exporter serves /probe, /metrics and a landing page. Build it with New;
@@ -32,9 +37,12 @@ type Exporter struct {
 	descs     *descs
 	schedules []*scheduled
 	registry  *prometheus.Registry
-	requests  *prometheus.CounterVec
-	probes    *prometheus.CounterVec
-	log       *slog.Logger
+	// schedDescs are the descriptors of the schedules' results.
+	schedDescs *descs
+	requests   *prometheus.CounterVec
+	probes     *prometheus.CounterVec
+	log        *slog.Logger
+	limit      *limiter
 	// now is the clock of probe_duration_seconds; a seam for golden tests.
 	now func() time.Time
 }
@@ -53,7 +61,11 @@ func New(cfg *Config, opt Options) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Exporter{modules: mods, confs: confs, allow: allow, descs: newDescs(), log: opt.Logger, now: time.Now}
+	limit, err := concurrencyLimit(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	e := &Exporter{modules: mods, confs: confs, allow: allow, descs: newDescs(), schedDescs: newDescs(scheduleLabels...), log: opt.Logger, now: time.Now, limit: newLimiter(limit)}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -75,7 +87,8 @@ func (e *Exporter) Modules() []string {
 }
 
 // registerSelf builds the /metrics registry: process and Go metrics, build
-// info, request counters and the schedules' results.
+// info, request counters and the schedules' last-run times (their results
+// are added by gather).
 func (e *Exporter) registerSelf() {
 	e.registry = prometheus.NewRegistry()
 	e.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -89,14 +102,14 @@ func (e *Exporter) registerSelf() {
 		ConstLabels: prometheus.Labels{"version": version.Version, "goversion": runtime.Version()},
 	}, func() float64 { return 1 })
 	e.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		build, e.requests, e.probes, &scheduleCollector{e: e, descs: newDescs(scheduleLabels...)})
+		build, e.requests, e.probes, e.limit.inFlight, e.limit.rejected, &scheduleCollector{e: e})
 }
 
 // Handler returns the exporter's HTTP handler: /probe, /metrics and /.
 func (e *Exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/probe", e.serveProbe)
-	mux.Handle("/metrics", promhttp.HandlerFor(e.registry, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", promhttp.HandlerFor(prometheus.GathererFunc(e.gather), promhttp.HandlerOpts{}))
 	mux.HandleFunc("/{$}", e.serveLanding)
 	return mux
 }

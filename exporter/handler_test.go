@@ -43,7 +43,7 @@ func TestRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown module", "/probe?module=icmp&target=127.0.0.1", 400, `unknown module "icmp" (known: dns, path, proxy, status, tcp, tls)`},
+		{"unknown module", "/probe?module=icmp&target=127.0.0.1", 400, `unknown module "icmp" (known: dns, media, path, proxy, status, tcp, tls)`},
 		{"missing target", "/probe?module=tcp", 400, "target parameter is missing"},
 		{"outside the allowlist", "/probe?module=tcp&target=192.0.2.1", 403, `target "192.0.2.1" is not in the allowlist`},
 		{"v6 outside", "/probe?target=[2001:db8::1]:9090", 403, "not in the allowlist"},

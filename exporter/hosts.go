@@ -8,6 +8,7 @@ import (
 
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/proxyprobe"
+	"github.com/roompath/roompath/probe/status"
 	"github.com/roompath/roompath/probe/vocab"
 	"github.com/roompath/roompath/report"
 )
@@ -34,11 +35,15 @@ func splitTarget(target string, def uint16) (host string, port uint16, err error
 // pinHost allows host by name, by address, or by resolving it (every
 // address must be allowed). A resolved name is pinned to its first
 // address with a connect-to rule, so the probe cannot be steered
-// elsewhere by a second lookup.
+// elsewhere by a second lookup. The dialer's guard holds every connection
+// of the probe (to the target, a proxy, a PAC file's host) to an address
+// in the allowlist's networks or a public one: never an internal address
+// the allowlist does not name.
 func pinHost(ctx context.Context, lookup func(context.Context, string) ([]netip.Addr, error), allow *Allowlist, host string, port uint16) (*proxyprobe.Dialer, error) {
 	target := net.JoinHostPort(host, strconv.Itoa(int(port)))
+	guard := connectGuard(allow)
 	if allow.AllowsHost(host) {
-		return &proxyprobe.Dialer{}, nil
+		return &proxyprobe.Dialer{Guard: guard}, nil
 	}
 	if _, err := netip.ParseAddr(host); err == nil {
 		return nil, notAllowed(target)
@@ -48,7 +53,13 @@ func pinHost(ctx context.Context, lookup func(context.Context, string) ([]netip.
 		return nil, notAllowed(target)
 	}
 	p := strconv.Itoa(int(port))
-	return &proxyprobe.Dialer{Rules: []proxyprobe.ConnectTo{{Host: host, Port: p, ToHost: addrs[0].String(), ToPort: p}}}, nil
+	return &proxyprobe.Dialer{Rules: []proxyprobe.ConnectTo{{Host: host, Port: p, ToHost: addrs[0].String(), ToPort: p}}, Guard: guard}, nil
+}
+
+// connectGuard allows the addresses of allow's networks and public
+// addresses (status.Public).
+func connectGuard(allow *Allowlist) probe.AddrGuard {
+	return func(a netip.Addr) bool { return allow.AllowsAddr(a) || status.Public(a) }
 }
 
 // planHostPort parses a host[:port] target (port def when none is given)
@@ -88,9 +99,9 @@ func notRun(check vocab.Check, id, target string, err error) report.Result {
 // the checks a module can fail to build.
 var (
 	notRunOf = map[vocab.Check]vocab.Observed{vocab.CheckTCP: vocab.TCPNotRun, vocab.CheckPath: vocab.PathNotRun,
-		vocab.CheckDNS: vocab.DNSNotRun, vocab.CheckTLS: vocab.TLSNotRun, vocab.CheckProxy: vocab.ProxyNotRun}
+		vocab.CheckDNS: vocab.DNSNotRun, vocab.CheckTLS: vocab.TLSNotRun, vocab.CheckProxy: vocab.ProxyNotRun, vocab.CheckMedia: vocab.MediaNotRun}
 	firstOp = map[vocab.Check]vocab.Operation{vocab.CheckTCP: vocab.OpConnect, vocab.CheckPath: vocab.OpRouteLookup,
-		vocab.CheckDNS: vocab.OpDNSRoundTrip, vocab.CheckTLS: vocab.OpTLSHandshake, vocab.CheckProxy: vocab.OpProxyConnect}
+		vocab.CheckDNS: vocab.OpDNSRoundTrip, vocab.CheckTLS: vocab.OpTLSHandshake, vocab.CheckProxy: vocab.OpProxyConnect, vocab.CheckMedia: vocab.OpMediaStream}
 )
 
 // runOne runs a probe that emits one result (seq 0) and returns it as an

@@ -29,13 +29,19 @@ type descs struct {
 	certExpiry, tlsVersion             *prometheus.Desc
 	statusComponents, statusIncidents  *prometheus.Desc
 	pathHops, pathLastHop              *prometheus.Desc
+	media                              mediaDescs
 	phaseDescs                         map[vocab.Check]*prometheus.Desc
+	// specs are each descriptor's family name, help and label names.
+	specs map[*prometheus.Desc]*famSpec
 }
 
 func newDescs(extra ...string) *descs {
-	d := &descs{extra: extra}
+	d := &descs{extra: extra, specs: map[*prometheus.Desc]*famSpec{}}
 	mk := func(name, help string, labels ...string) *prometheus.Desc {
-		return prometheus.NewDesc(name, help, append(labels, extra...), nil)
+		names := append(labels, extra...)
+		desc := prometheus.NewDesc(name, help, names, nil)
+		d.specs[desc] = newFamSpec(name, help, names)
+		return desc
 	}
 	d.success = mk("probe_success", "1 when no check failed or could not run (pass, warn and skip count as success).")
 	d.duration = mk("probe_duration_seconds", "How long the probe took, in seconds.")
@@ -52,6 +58,7 @@ func newDescs(extra ...string) *descs {
 	d.statusIncidents = mk("probe_statuspage_incidents", "Unresolved incidents on the status page.")
 	d.pathHops = mk("probe_path_hops", "Hops to the room when it answered, else to the last hop that answered.")
 	d.pathLastHop = mk("probe_path_last_hop_info", "The last address that answered the trace and its TTL (the room itself when reached).", "address", "ttl")
+	d.media = newMediaDescs(mk)
 	d.phaseDescs = map[vocab.Check]*prometheus.Desc{vocab.CheckTCP: d.tcpPhase, vocab.CheckDNS: d.dnsPhase, vocab.CheckTLS: d.tlsPhase}
 	return d
 }
@@ -62,21 +69,35 @@ func (d *descs) describe(ch chan<- *prometheus.Desc) {
 		d.tcpPhase, d.dnsPhase, d.tlsPhase, d.certExpiry, d.tlsVersion, d.statusComponents, d.statusIncidents, d.pathHops, d.pathLastHop} {
 		ch <- x
 	}
+	for _, x := range d.media.all() {
+		ch <- x
+	}
 }
 
-// emitter sends const metrics with the extra label values appended.
+// emitter sends one probe's gauges, with the extra label values appended:
+// as const metrics on ch, or, with b set, straight into exposition
+// families (the schedules, see gather.go).
 type emitter struct {
 	ch    chan<- prometheus.Metric
+	b     *familyBuilder
 	extra []string
 }
 
 func (e emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
+	if e.b != nil {
+		e.b.send(d, v, append(labels, e.extra...))
+		return
+	}
 	e.ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append(labels, e.extra...)...)
 }
 
 // collect sends the metrics of one probe.
 func (d *descs) collect(ch chan<- prometheus.Metric, out Outcome, took time.Duration, extra ...string) {
-	e := emitter{ch: ch, extra: extra}
+	d.emit(emitter{ch: ch, extra: extra}, out, took)
+}
+
+// emit sends the metrics of one probe to e.
+func (d *descs) emit(e emitter, out Outcome, took time.Duration) {
 	e.gauge(d.success, boolFloat(succeeded(out.Results)))
 	e.gauge(d.duration, took.Seconds())
 	if out.Lookup != nil {
@@ -88,6 +109,7 @@ func (d *descs) collect(ch chan<- prometheus.Metric, out Outcome, took time.Dura
 	collectTLS(d, e, out.Results)
 	collectStatus(d, e, out.Results)
 	collectPath(d, e, out.Results)
+	collectMedia(d, e, out.Results)
 }
 
 func (d *descs) collectResults(e emitter, rs []report.Result) {

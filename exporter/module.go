@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/report"
 )
 
@@ -49,11 +50,12 @@ var probers = map[string]Constructor{
 	"tls":    newTLSModule,
 	"proxy":  newProxyModule,
 	"status": newStatusModule,
+	"media":  newMediaModule,
 }
 
 // builtins are the modules every exporter has, each named after its
 // prober with default settings.
-var builtins = []string{"tcp", "path", "dns", "tls", "proxy", "status"}
+var builtins = []string{"tcp", "path", "dns", "tls", "proxy", "status", "media"}
 
 // Probers lists the prober names, sorted.
 func Probers() []string {
@@ -98,8 +100,8 @@ func buildModules(cfg map[string]ModuleConfig) (map[string]Module, map[string]Mo
 	}
 	mods := map[string]Module{}
 	for name, mc := range confs {
-		if t := time.Duration(mc.Timeout); t > maxModuleTimeout {
-			return nil, nil, fmt.Errorf("module %s: timeout %s is above %s", name, t, maxModuleTimeout)
+		if err := checkTimeout(time.Duration(mc.Timeout), maxModuleTimeout); err != nil {
+			return nil, nil, fmt.Errorf("module %s: %w", name, err)
 		}
 		mk, ok := probers[mc.Prober]
 		if !ok {
@@ -112,6 +114,22 @@ func buildModules(cfg map[string]ModuleConfig) (map[string]Module, map[string]Mo
 		mods[name] = m
 	}
 	return mods, confs, nil
+}
+
+// minTimeout is the shortest module or schedule timeout: below it a
+// healthy loopback peer cannot answer in time, and every target would
+// read as filtered (cli.MinTimeout, the CLI's bound).
+const minTimeout = cli.MinTimeout
+
+// checkTimeout accepts zero (the default) or [minTimeout, max].
+func checkTimeout(t, max time.Duration) error {
+	switch {
+	case t != 0 && t < minTimeout:
+		return fmt.Errorf("timeout %s is below %s", t, minTimeout)
+	case t > max:
+		return fmt.Errorf("timeout %s is above %s", t, max)
+	}
+	return nil
 }
 
 // checkModuleName keeps module names to label-safe words, since they

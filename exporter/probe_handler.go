@@ -33,12 +33,22 @@ func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), budget(r.Header, time.Duration(e.confs[name].Timeout)))
 	defer cancel()
 	start := e.now()
+	if !e.limit.acquire(ctx) {
+		e.refuse(w, r, http.StatusServiceUnavailable, fmt.Sprintf("too many probes in flight: none of %d slots freed up within half the probe's budget", cap(e.limit.slots)))
+		return
+	}
+	defer e.limit.release()
 	run, code, err := e.plan(ctx, name, q.Get("target"))
 	if err != nil {
 		e.refuse(w, r, code, err.Error())
 		return
 	}
 	out := run(ctx)
+	if exhausted(out.Results) {
+		e.limit.rejected.WithLabelValues(rejectedResources).Inc()
+		e.refuse(w, r, http.StatusServiceUnavailable, "the exporter ran out of file descriptors or sockets (local_resource_exhausted); the probe says nothing about the target")
+		return
+	}
 	took := e.now().Sub(start)
 	e.requests.WithLabelValues("200").Inc()
 	e.probes.WithLabelValues(name, strconv.FormatBool(succeeded(out.Results))).Inc()
@@ -74,6 +84,7 @@ func (e *Exporter) plan(ctx context.Context, name, target string) (Run, int, err
 
 // refuse answers a request the exporter will not probe, with one line.
 func (e *Exporter) refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	msg = report.RedactText(msg)
 	e.requests.WithLabelValues(strconv.Itoa(code)).Inc()
 	e.log.Info("probe refused", "code", code, "reason", msg, "remote", r.RemoteAddr)
 	http.Error(w, msg, code)
@@ -98,7 +109,7 @@ func (e *Exporter) serveDebug(w http.ResponseWriter, module, target string, out 
 	w.Header().Set("Content-Type", "application/json")
 	enc, _ := report.NewEncoder("json", w, report.EncoderOptions{})
 	rw := report.NewWriter("serve", version.Version, report.Vantage{}, enc, report.Options{
-		Now: e.now, Command: []string{"/probe", "module=" + module, "target=" + target},
+		Now: e.now, Command: []string{"/probe", "module=" + module, "target=" + report.RedactText(target)},
 	})
 	for i, res := range out.Results {
 		rw.Add(i, res)

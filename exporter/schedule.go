@@ -16,8 +16,10 @@ const (
 	// DefaultInterval is a schedule's interval when it sets none: the
 	// usual Prometheus scrape interval.
 	DefaultInterval = time.Minute
-	// minInterval keeps a schedule from becoming a flood.
+	// minInterval keeps a schedule from becoming a flood; maxInterval
+	// keeps a typo (999999h) from silencing it.
 	minInterval = time.Second
+	maxInterval = 24 * time.Hour
 	// maxScheduleTargets bounds one schedule; larger estates belong in
 	// Prometheus service discovery and /probe.
 	maxScheduleTargets = 4096
@@ -98,8 +100,14 @@ func (e *Exporter) newScheduled(c Schedule, mod Module, modTimeout time.Duration
 		return nil, fmt.Errorf("want 1-%d targets, got %d", maxScheduleTargets, len(c.Targets))
 	}
 	c.Interval = Duration(cmp.Or(time.Duration(c.Interval), DefaultInterval))
-	if time.Duration(c.Interval) < minInterval {
-		return nil, fmt.Errorf("interval %s is below %s", time.Duration(c.Interval), minInterval)
+	switch iv := time.Duration(c.Interval); {
+	case iv < minInterval:
+		return nil, fmt.Errorf("interval %s is below %s", iv, minInterval)
+	case iv > maxInterval:
+		return nil, fmt.Errorf("interval %s is above %s", iv, maxInterval)
+	}
+	if err := checkTimeout(time.Duration(c.Timeout), maxModuleTimeout); err != nil {
+		return nil, err
 	}
 	if err := uniqueTargets(c.Targets); err != nil {
 		return nil, err
@@ -192,35 +200,33 @@ func (e *Exporter) runScheduled(ctx context.Context, s *scheduled, target string
 	}
 	out := run(ctx)
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if exhausted(out.Results) {
+		// Not the target's failure: drop its series rather than report an outage.
+		e.limit.rejected.WithLabelValues(rejectedResources).Inc()
+		e.log.Warn("scheduled probe ran out of local resources", "schedule", s.cfg.Name, "target", target)
+		delete(s.latest, target)
+		return
+	}
 	s.latest[target] = timedOutcome{out: out, took: e.now().Sub(start)}
-	s.mu.Unlock()
 }
 
-// scheduleCollector exposes the schedules' latest outcomes on /metrics.
+// scheduleCollector exposes when each schedule last finished a round;
+// Exporter.gather adds the schedules' results.
 type scheduleCollector struct {
-	e     *Exporter
-	descs *descs
+	e *Exporter
 }
 
 var lastRunDesc = prometheus.NewDesc("roompath_schedule_last_run_timestamp_seconds",
 	"When the schedule last finished a round, in Unix seconds.", []string{"schedule"}, nil)
 
-// Describe sends every descriptor of a scheduled result.
-func (c *scheduleCollector) Describe(ch chan<- *prometheus.Desc) {
-	c.descs.describe(ch)
-	ch <- lastRunDesc
-}
+// Describe sends the last-run descriptor.
+func (c *scheduleCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lastRunDesc }
 
-// Collect sends each schedule's latest outcome per target, in the
-// configuration's order.
+// Collect sends each schedule's last-run time, once it has finished a round.
 func (c *scheduleCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range c.e.schedules {
 		s.mu.Lock()
-		for _, t := range s.cfg.Targets {
-			if o, ok := s.latest[t]; ok {
-				c.descs.collect(ch, o.out, o.took, s.cfg.Name, s.cfg.Module, t)
-			}
-		}
 		if !s.lastRun.IsZero() {
 			ch <- prometheus.MustNewConstMetric(lastRunDesc, prometheus.GaugeValue, float64(s.lastRun.Unix()), s.cfg.Name)
 		}

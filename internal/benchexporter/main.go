@@ -1,250 +1,154 @@
-// Command benchexporter runs `roompath serve` and Debian's
-// prometheus-blackbox-exporter side by side on loopback, probing the same
-// loopback TCP target, and reports /probe requests per second and latency
-// (p50, p99) of each at the same concurrency.
+//go:build linux
+
+// Command benchexporter is the exporter half of `make bench` (root: it
+// builds a namespace lab, nslab.FleetLab, with a farm of rooms on TCP 9090,
+// three in four open, one in eight closed, one in eight silently dropped).
 //
-//	go run ./internal/benchexporter [-n 3000] [-c 1,8,32]
+// First, /probe throughput: `roompath serve` and Debian's
+// prometheus-blackbox-exporter (module tcp_connect) probe the same open
+// room at the same fixed concurrency, each from its own namespace (so
+// neither meets the other's TIME_WAIT sockets), after a warm-up, -rounds
+// times in alternating order; the median run of each is reported.
 //
-// Everything listens on 127.0.0.1 and stops at the end; every run is
-// bounded by -n requests and -max-time.
+// Then the fleet: `roompath serve` schedules -rooms rooms (default 5,000,
+// in schedules of 2,500) every -interval (15 s) with a -timeout (1 s)
+// per probe, for -duration (10 minutes; use e.g. -duration 60s while
+// developing). Its CPU (utime+stime from /proc/PID/stat) per minute, peak
+// RSS (VmHWM), RSS every 10 s (first, last, peak, least-squares slope),
+// and the latency of a /metrics scrape every 15 s are reported; at the end
+// every room's last probe_success is checked against the lab, and the run
+// fails (exit 1) if any room is wrong or missing or a schedule fell behind.
+//
+// Both exporters listen on 127.0.0.1 inside their namespaces (no
+// --insecure-listen needed) and roompath runs with --max-concurrent-probes
+// 64 (its default, stated), above the load's concurrency, so nothing is
+// refused with 503. Rows go to the file named by BENCH_ROWS when set:
+// figure, roompath value, comparison tool, its value, ratio (tab-separated).
+//
+//	go run ./internal/benchexporter [-duration 10m] [-rooms 5000] [-c 32] [-n 5000]
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/roompath/roompath/netpath/nslab"
 )
 
-// exporterUnderTest is one exporter process and the /probe URL it answers.
-type exporterUnderTest struct {
-	name string
-	url  string
-	cmd  *exec.Cmd
-}
-
-// runStats is the outcome of one load run.
-type runStats struct {
-	requests, errors int
-	wall             time.Duration
-	p50, p99         time.Duration
+// options are the command's flags.
+type options struct {
+	fleet              fleetOpts
+	conc, n, rounds    int
+	blackbox           string
+	skipFleet, skipTPT bool
 }
 
 func main() {
-	n := flag.Int("n", 3000, "requests per exporter and concurrency level")
-	levels := flag.String("c", "1,8,32", "concurrency levels")
-	maxTime := flag.Duration("max-time", 60*time.Second, "bound on each run")
-	blackbox := flag.String("blackbox", "prometheus-blackbox-exporter", "blackbox_exporter binary")
-	flag.Parse()
-	if err := run(*n, *levels, *maxTime, *blackbox); err != nil {
+	o, err := parseFlags()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchexporter:", err)
+		os.Exit(2)
+	}
+	if err := nslab.Available(); err != nil {
+		fmt.Println("benchexporter: skipped:", err)
+		return
+	}
+	ok, err := run(o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchexporter:", err)
+		os.Exit(1)
+	}
+	if !ok {
 		os.Exit(1)
 	}
 }
 
-func run(n int, levels string, maxTime time.Duration, blackbox string) error {
-	conc, err := parseLevels(levels)
-	if err != nil {
-		return err
+func parseFlags() (options, error) {
+	var o options
+	flag.DurationVar(&o.fleet.duration, "duration", 10*time.Minute, "fleet run length, 30s-1h")
+	flag.IntVar(&o.fleet.rooms, "rooms", 5000, "rooms in the fleet, 1-16383")
+	flag.IntVar(&o.fleet.perSchedule, "per-schedule", 2500, "rooms per schedule, 1-4096")
+	flag.DurationVar(&o.fleet.interval, "interval", 15*time.Second, "schedule interval, 1s-10m")
+	flag.DurationVar(&o.fleet.timeout, "timeout", time.Second, "scheduled probe timeout, 100ms-10s (at most -interval)")
+	flag.IntVar(&o.conc, "c", 32, "/probe load concurrency, 1-64 (roompath's --max-concurrent-probes is 64)")
+	flag.IntVar(&o.n, "n", 5000, "/probe requests per run, 100-20000")
+	flag.IntVar(&o.rounds, "rounds", 3, "/probe runs per exporter, 1-9; the median is reported")
+	flag.StringVar(&o.blackbox, "blackbox", "/usr/bin/prometheus-blackbox-exporter", "blackbox_exporter binary")
+	flag.BoolVar(&o.skipFleet, "skip-fleet", false, "run the /probe comparison only")
+	flag.BoolVar(&o.skipTPT, "skip-probe", false, "run the fleet only")
+	flag.Parse()
+	o.fleet.sampleEvery, o.fleet.scrapeEvery = 10*time.Second, 15*time.Second
+	f := o.fleet
+	switch {
+	case flag.NArg() > 0:
+		return o, fmt.Errorf("unexpected argument %q", flag.Arg(0))
+	case f.duration < 30*time.Second || f.duration > time.Hour:
+		return o, fmt.Errorf("-duration %s: want 30s-1h", f.duration)
+	case f.rooms < 1 || f.rooms > 16383:
+		return o, fmt.Errorf("-rooms %d: want 1-16383", f.rooms)
+	case f.perSchedule < 1 || f.perSchedule > 4096:
+		return o, fmt.Errorf("-per-schedule %d: want 1-4096", f.perSchedule)
+	case f.interval < time.Second || f.interval > 10*time.Minute:
+		return o, fmt.Errorf("-interval %s: want 1s-10m", f.interval)
+	case f.timeout < 100*time.Millisecond || f.timeout > 10*time.Second || f.timeout > f.interval:
+		return o, fmt.Errorf("-timeout %s: want 100ms-10s and at most -interval", f.timeout)
+	case o.conc < 1 || o.conc > probeSlots:
+		return o, fmt.Errorf("-c %d: want 1-%d", o.conc, probeSlots)
+	case o.n < 100 || o.n > 20000:
+		return o, fmt.Errorf("-n %d: want 100-20000", o.n)
+	case o.rounds < 1 || o.rounds > 9:
+		return o, fmt.Errorf("-rounds %d: want 1-9", o.rounds)
 	}
-	target, stop, err := startTarget()
-	if err != nil {
-		return err
-	}
-	defer stop()
+	return o, nil
+}
+
+// run builds the lab and the exporter, runs both parts and prints the
+// table; ok is false when the fleet's outcomes contradict the lab.
+func run(o options) (bool, error) {
 	dir, err := os.MkdirTemp("", "benchexporter")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	exps, err := startExporters(dir, blackbox, target)
-	for _, e := range exps {
-		defer stopProcess(e.cmd)
-	}
-	if err != nil {
-		return err
-	}
-	return compare(exps, conc, n, maxTime)
-}
-
-func parseLevels(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		c, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || c < 1 || c > 256 {
-			return nil, fmt.Errorf("-c: %q is not a concurrency of 1-256", f)
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-// startTarget listens on loopback and accepts and closes every connection:
-// the open port both exporters probe.
-func startTarget() (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	return ln.Addr().String(), func() { ln.Close() }, nil
-}
-
-// startExporters builds and starts roompath serve, then blackbox_exporter,
-// each on a free loopback port, and waits until both answer.
-func startExporters(dir, blackbox, target string) ([]*exporterUnderTest, error) {
-	bin := filepath.Join(dir, "roompath-serve")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/roompath/roompath/cmd/roompath/servecmd/testdata/servebin").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	bbConf := filepath.Join(dir, "blackbox.yml")
-	if err := os.WriteFile(bbConf, []byte("modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 5s\n"), 0o644); err != nil {
-		return nil, err
-	}
-	rpAddr, bbAddr := freePort(), freePort()
-	specs := []struct {
-		name, url string
-		argv      []string
-	}{
-		{"roompath serve", "http://" + rpAddr + "/probe?module=tcp&target=" + target, []string{bin, "--listen", rpAddr, "--allow", "127.0.0.1"}},
-		{"blackbox_exporter", "http://" + bbAddr + "/probe?module=tcp_connect&target=" + target, []string{blackbox, "--config.file=" + bbConf, "--web.listen-address=" + bbAddr, "--log.level=warn"}},
-	}
-	var exps []*exporterUnderTest
-	for _, s := range specs {
-		cmd := exec.Command(s.argv[0], s.argv[1:]...)
-		cmd.Stderr = io.Discard
-		if err := cmd.Start(); err != nil {
-			return exps, fmt.Errorf("start %s: %w", s.name, err)
-		}
-		e := &exporterUnderTest{name: s.name, url: s.url, cmd: cmd}
-		exps = append(exps, e)
-		if err := waitReady(e.url); err != nil {
-			return exps, fmt.Errorf("%s: %w", s.name, err)
-		}
-	}
-	return exps, nil
-}
-
-func freePort() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// waitReady polls url until it answers a successful probe (10 s at most).
-func waitReady(url string) error {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if ok, _ := probeOnce(http.DefaultClient, url); ok {
-			return nil
-		}
-	}
-	return fmt.Errorf("no successful probe from %s", url)
-}
-
-// probeOnce does one /probe request; ok means HTTP 200 with probe_success 1.
-func probeOnce(c *http.Client, url string) (bool, error) {
-	resp, err := c.Get(url)
 	if err != nil {
 		return false, err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return err == nil && resp.StatusCode == 200 && strings.Contains(string(b), "\nprobe_success 1\n"), err
-}
-
-func stopProcess(cmd *exec.Cmd) {
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-	}
-}
-
-// compare runs each exporter at each level, alternating which goes first,
-// after a warm-up, and prints one table.
-func compare(exps []*exporterUnderTest, levels []int, n int, maxTime time.Duration) error {
-	fmt.Printf("%d requests per run; target, load generator and exporters share this machine (%d CPUs)\n\n", n, numCPU())
-	fmt.Printf("%-18s %5s %9s %9s %9s %7s\n", "exporter", "conc", "req/s", "p50", "p99", "errors")
-	for _, e := range exps {
-		load(e.url, 8, 500, maxTime)
-	}
-	for i, c := range levels {
-		order := exps
-		if i%2 == 1 {
-			order = []*exporterUnderTest{exps[1], exps[0]}
+	keep := false // on failure the exporters' logs stay for a look
+	defer func() {
+		if keep {
+			fmt.Fprintln(os.Stderr, "benchexporter: logs kept in", dir)
+		} else {
+			os.RemoveAll(dir)
 		}
-		for _, e := range order {
-			s := load(e.url, c, n, maxTime)
-			fmt.Printf("%-18s %5d %9.0f %9s %9s %7d\n", e.name, c, float64(s.requests)/s.wall.Seconds(), round(s.p50), round(s.p99), s.errors)
+	}()
+	bin := filepath.Join(dir, "roompath-serve")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/roompath/roompath/cmd/roompath/servecmd/testdata/servebin").CombinedOutput(); err != nil {
+		return false, fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	lab, err := nslab.NewFleetLab()
+	if err != nil {
+		return false, err
+	}
+	defer lab.Close()
+	var rows []row
+	if !o.skipTPT {
+		rooms, _ := nslab.FleetRooms(1) // the first room is open by design
+		t, err := throughput(lab, bin, o.blackbox, dir, rooms[0], o.conc, o.n, o.rounds)
+		if keep = err != nil; keep {
+			return false, err
 		}
+		rows = append(rows, tputRows(t)...)
 	}
-	return nil
-}
-
-func round(d time.Duration) string { return d.Round(10 * time.Microsecond).String() }
-
-func numCPU() int {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	return max(strings.Count(string(b), "processor\t:"), 1)
-}
-
-// load sends n requests with c workers (fewer if maxTime passes first) and
-// measures each request's latency.
-func load(url string, c, n int, maxTime time.Duration) runStats {
-	ctx, cancel := context.WithTimeout(context.Background(), maxTime)
-	defer cancel()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}, Timeout: 10 * time.Second}
-	var next, errs atomic.Int64
-	lat := make([][]time.Duration, c)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range c {
-		wg.Go(func() {
-			for ctx.Err() == nil && next.Add(1) <= int64(n) {
-				t := time.Now()
-				if ok, _ := probeOnce(client, url); !ok {
-					errs.Add(1)
-				}
-				lat[w] = append(lat[w], time.Since(t))
-			}
-		})
+	ok := true
+	if !o.skipFleet {
+		fmt.Fprintf(os.Stderr, "benchexporter: fleet of %d rooms every %s for %s...\n", o.fleet.rooms, o.fleet.interval, o.fleet.duration)
+		f, err := fleet(lab, bin, dir, o.fleet)
+		if keep = err != nil; keep {
+			return false, err
+		}
+		rows = append(rows, fleetRows(f, o.fleet)...)
+		ok = f.wrong == 0 && f.missing == 0 && f.stale == 0
+		keep = !ok
 	}
-	wg.Wait()
-	return summarize(lat, time.Since(start), int(errs.Load()))
-}
-
-func summarize(per [][]time.Duration, wall time.Duration, errs int) runStats {
-	all := slices.Concat(per...)
-	slices.Sort(all)
-	s := runStats{requests: len(all), errors: errs, wall: wall}
-	if len(all) > 0 {
-		s.p50, s.p99 = all[len(all)/2], all[min(len(all)*99/100, len(all)-1)]
-	}
-	return s
+	return ok, emit(rows)
 }

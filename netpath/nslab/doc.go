@@ -30,9 +30,10 @@
 // media path: Zoom's UDP ports dropped, 3479 rejected with admin-prohibited,
 // a DSCP re-mark to CS0, and an impaired path (nftables numgen drops and a
 // userspace [Relay] that delays, jitters and drops, since this kernel has no
-// sch_netem).
+// sch_netem). [NewFleetLab] is a campus of rooms for the exporter's
+// fleet benchmark.
 //
-// Safety: all lab addresses (10.94.0.0/16 to 10.99.0.0/16, fd00:94::/32 to
+// Safety: all lab addresses (10.93.0.0/16 to 10.103.0.0/16, fd00:94::/32 to
 // fd00:99::/32) live only inside lab
 // namespaces; nothing is added to the host namespace's routes or addresses.
 //

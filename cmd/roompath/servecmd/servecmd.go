@@ -19,20 +19,40 @@ import (
 
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/spf13/pflag"
+	"golang.org/x/net/netutil"
 
 	"github.com/roompath/roompath/exporter"
+	"github.com/roompath/roompath/internal/cli"
 	"github.com/roompath/roompath/report"
 )
 
-// DefaultListen is the default listen address.
-const DefaultListen = ":9798"
+// DefaultListen is the default listen address: loopback only. Listening
+// beyond it needs TLS or basic auth (--web.config.file) or
+// --insecure-listen.
+const DefaultListen = "127.0.0.1:9798"
 
-// Server timeouts: headers must arrive quickly; a probe answer may take a
-// whole scrape timeout; shutdown waits for probes in flight a little.
+// Server timeouts: headers must arrive quickly and a /probe request has no
+// body; an answer may take a module's longest timeout (2m) and a little
+// more; shutdown waits for probes in flight a little.
 const (
 	readHeaderTimeout = 10 * time.Second
-	writeTimeout      = 2 * time.Minute
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2*time.Minute + 30*time.Second
 	shutdownGrace     = 5 * time.Second
+)
+
+// Flag defaults and bounds.
+const (
+	// defaultIdleTimeout outlasts a one-minute scrape interval, so
+	// Prometheus keeps its connection between scrapes.
+	defaultIdleTimeout = 2 * time.Minute
+	minIdleTimeout     = 100 * time.Millisecond
+	maxIdleTimeout     = time.Hour
+	// defaultMaxConns bounds open connections; further clients wait in
+	// the kernel's accept queue.
+	defaultMaxConns = 1024
+	minMaxConns     = 8
+	maxMaxConns     = 65536
 )
 
 const usage = `roompath serve: a Prometheus exporter running roompath's checks.
@@ -43,15 +63,23 @@ Endpoints:
   /metrics                        the exporter's own metrics and the results
                                   of the schedules in the configuration
   /probe?module=NAME&target=T     one probe, blackbox_exporter style
-                                  (modules: tcp, dns, tls, proxy, status and
+                                  (modules: tcp, path, dns, tls, proxy, status, media and
                                   those of --config; &debug=true for JSON)
 
 Every /probe target must be allowed by --allow or the configuration's
 allow list (CIDRs, names, *.suffix); anything else is refused with 403.
+Every connection an HTTP module (status, tls, proxy) makes, redirects
+included, is held to it at connect time (address_not_allowed).
+
+At most --max-concurrent-probes /probe probes run at once; a request
+beyond waits up to half its budget, then gets 503. A probe that runs out of
+file descriptors is a 503 too (local_resource_exhausted), never
+probe_success 0. Listening beyond loopback needs TLS or basic auth in
+--web.config.file, or --insecure-listen.
 
 Examples:
   roompath serve --allow 10.10.0.0/16
-  roompath serve --listen 127.0.0.1:9798 --config /etc/roompath/serve.yml
+  roompath serve --listen :9798 --web.config.file web.yml --config /etc/roompath/serve.yml
   roompath serve --config serve.yml --check-config
 
 Exit codes: 0 stopped by SIGINT/SIGTERM or config checked, 2 bad flags or
@@ -66,6 +94,10 @@ type opts struct {
 	webConfig   string
 	allow       []string
 	checkConfig bool
+	insecure    bool
+	concurrent  int
+	maxConns    int
+	idleTimeout time.Duration
 }
 
 // Main runs `roompath serve` with args until SIGINT or SIGTERM and returns
@@ -93,9 +125,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return report.ExitUsage
 	}
+	warn, err := checkListen(o)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return report.ExitUsage
+	}
 	if o.checkConfig {
 		fmt.Fprintf(stdout, "configuration ok; modules: %s\n", strings.Join(exp.Modules(), ", "))
 		return report.ExitOK
+	}
+	if warn != "" {
+		fmt.Fprintln(stderr, warn)
 	}
 	return serve(ctx, o, exp, logger, stderr, ready)
 }
@@ -107,27 +147,47 @@ func parse(args []string, stderr io.Writer) (opts, int) {
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	fs.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (host:port)")
+	fs.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (host:port); beyond loopback needs TLS or basic auth, or --insecure-listen")
 	fs.StringVar(&o.config, "config", "", "YAML configuration: allow list, modules, schedules (docs/serve.md)")
 	fs.StringArrayVar(&o.allow, "allow", nil, "allow /probe targets in this CIDR, name or *.suffix (repeatable)")
 	fs.StringVar(&o.webConfig, "web.config.file", "", "exporter-toolkit web configuration: TLS and basic auth")
+	fs.BoolVar(&o.insecure, "insecure-listen", false, "serve beyond loopback without TLS or basic auth (warns on stderr)")
+	fs.IntVar(&o.concurrent, "max-concurrent-probes", 0, fmt.Sprintf("most /probe probes at once, 1-%d (default: the configuration's max_concurrent_probes, else %d)", exporter.MaxConcurrentLimit, exporter.DefaultMaxConcurrent))
+	fs.IntVar(&o.maxConns, "max-connections", defaultMaxConns, fmt.Sprintf("most open client connections, %d-%d", minMaxConns, maxMaxConns))
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, fmt.Sprintf("close keep-alive connections idle this long, %s-%s", minIdleTimeout, maxIdleTimeout))
 	fs.BoolVar(&o.checkConfig, "check-config", false, "check the configuration and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return o, report.ExitOK
 		}
+		fmt.Fprintf(stderr, "serve: %s\n", oneLine(err.Error()))
+		return o, report.ExitUsage
+	}
+	if err := checkFlags(fs, o); err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return o, report.ExitUsage
 	}
+	return o, -1
+}
+
+// checkFlags checks the values pflag cannot.
+func checkFlags(fs *pflag.FlagSet, o opts) error {
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
-		return o, report.ExitUsage
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
-		fmt.Fprintf(stderr, "serve: --listen %q: want host:port, e.g. :9798 or 127.0.0.1:9798\n", o.listen)
-		return o, report.ExitUsage
+		return fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:9798 or :9798", o.listen)
 	}
-	return o, -1
+	if fs.Changed("max-concurrent-probes") && (o.concurrent < 1 || o.concurrent > exporter.MaxConcurrentLimit) {
+		return fmt.Errorf("--max-concurrent-probes %d: want 1-%d", o.concurrent, exporter.MaxConcurrentLimit)
+	}
+	if o.maxConns < minMaxConns || o.maxConns > maxMaxConns {
+		return fmt.Errorf("--max-connections %d: want %d-%d", o.maxConns, minMaxConns, maxMaxConns)
+	}
+	if err := cli.CheckDuration("idle-timeout", o.idleTimeout, minIdleTimeout, maxIdleTimeout); err != nil {
+		return err
+	}
+	return nil
 }
 
 func build(o opts, logger *slog.Logger) (*exporter.Exporter, error) {
@@ -138,10 +198,10 @@ func build(o opts, logger *slog.Logger) (*exporter.Exporter, error) {
 			return nil, fmt.Errorf("--config: %w", err)
 		}
 	}
-	if err := web.Validate(o.webConfig); err != nil {
-		return nil, fmt.Errorf("--web.config.file: %w", err)
+	if err := validateWeb(o.webConfig); err != nil {
+		return nil, err
 	}
-	return exporter.New(cfg, exporter.Options{Allow: o.allow, Logger: logger})
+	return exporter.New(cfg, exporter.Options{Allow: o.allow, Logger: logger, MaxConcurrent: o.concurrent})
 }
 
 // serve listens, runs the schedules and serves until ctx ends.
@@ -151,7 +211,9 @@ func serve(ctx context.Context, o opts, exp *exporter.Exporter, logger *slog.Log
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return report.ExitCannotRun
 	}
-	srv := &http.Server{Handler: exp.Handler(), ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: writeTimeout}
+	ln = netutil.LimitListener(ln, o.maxConns)
+	srv := &http.Server{Handler: exp.Handler(), ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: o.idleTimeout, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	exp.Start(ctx)

@@ -58,13 +58,26 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad web config", []string{"--web.config.file", writeFile(t, "w.yml", "tls_server_config: {cert_file: /nonexistent}\n")}, "--web.config.file"},
 		{"unknown flag", []string{"--colour"}, "unknown flag"},
 		{"argument", []string{"extra"}, "unexpected argument"},
+		{"web config unknown key", []string{"--web.config.file", writeFile(t, "w.yml", "basic_auth_users: {}\nhunter2key: 1\n")}, "field hunter2key not found"},
+		{"web config not yaml", []string{"--web.config.file", writeFile(t, "w.yml", "hunter2secret\n")}, "--web.config.file"},
+		{"listen beyond loopback", []string{"--listen", ":0"}, "--insecure-listen"},
+		{"listen on all v6", []string{"--listen", "[::]:0"}, "without TLS or basic auth"},
+		{"listen on a name", []string{"--listen", "myhost.example:0"}, "without TLS or basic auth"},
+		{"idle timeout too short", []string{"--idle-timeout", "1ns"}, "--idle-timeout 1ns is below the minimum 100ms"},
+		{"idle timeout too long", []string{"--idle-timeout", "999999h"}, "--idle-timeout 999999h0m0s is above the maximum 1h0m0s"},
+		{"bad idle timeout", []string{"--idle-timeout", "soon"}, "--idle-timeout"},
+		{"concurrency zero", []string{"--max-concurrent-probes", "0"}, "--max-concurrent-probes 0: want 1-4096"},
+		{"concurrency huge", []string{"--max-concurrent-probes", "100000"}, "want 1-4096"},
+		{"connections", []string{"--max-connections", "1"}, "--max-connections 1: want 8-65536"},
+		{"config not yaml", []string{"--config", writeFile(t, "c.yml", "hunter2secret\n")}, "--config"},
+		{"config max_concurrent_probes", []string{"--config", writeFile(t, "c.yml", "max_concurrent_probes: 0\nmax_concurrent_probes: 9000\n")}, "--config"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errs bytes.Buffer
 			code := Run(context.Background(), tt.args, &out, &errs)
 			lines := strings.Split(strings.TrimSpace(errs.String()), "\n")
-			if code != report.ExitUsage || len(lines) != 1 || !strings.HasPrefix(lines[0], "serve: ") || !strings.Contains(lines[0], tt.want) {
+			if code != report.ExitUsage || len(lines) != 1 || !strings.HasPrefix(lines[0], "serve: ") || !strings.Contains(lines[0], tt.want) || strings.Contains(lines[0], "hunter2secret") {
 				t.Errorf("exit %d stderr %q, want 2 and one line with %q", code, errs.String(), tt.want)
 			}
 		})
