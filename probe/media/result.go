@@ -147,6 +147,11 @@ func (p *Probe) mediaResult(ctx context.Context, addr netip.Addr, ports []portOu
 	p.dscp(d, ports, port)
 	if h := dscpHint(d); h != "" {
 		r.Hint = strings.TrimSpace(r.Hint + " " + h)
+		if r.Status == report.StatusPass {
+			// The stream passes its thresholds, but QoS on the path does
+			// not see the mark Zoom sets: it works, and something is off.
+			r.Status = report.StatusWarn
+		}
 	}
 	r.Detail, r.DurationMS = d, report.MS(time.Since(start))
 	if ctx.Err() != nil {

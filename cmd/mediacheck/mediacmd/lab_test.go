@@ -28,6 +28,7 @@ var labPorts = []int{8801, 8802, 8803, 8804, 8805, 8806, 8807, 8808, 8809, 8810,
 type labResult struct {
 	ID         string `json:"id"`
 	Check      string `json:"check"`
+	Status     string `json:"status"`
 	Observed   string `json:"observed"`
 	Reason     string `json:"reason"`
 	ReportedBy string `json:"reported_by"`
@@ -155,6 +156,9 @@ func TestLabMedia(t *testing.T) {
 	}
 	t.Run("re-marked", func(t *testing.T) {
 		_, res := labRun(t, lab, bin, "-p", "8801", "--duration", "2s", lab.Remarked)
+		if m := res[len(res)-1]; m.Status != "warn" {
+			t.Errorf("re-marked stream: status %s, want warn (QoS does not see Zoom's mark)", m.Status)
+		}
 		d := res[len(res)-1].Detail.DSCP
 		if d == nil || d.Sent != 56 || d.Received == nil || *d.Received != 0 || d.ChangedAfterHop == nil || *d.ChangedAfterHop != 1 {
 			t.Errorf("dscp %+v", d)
