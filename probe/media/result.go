@@ -76,9 +76,11 @@ func (p *Probe) udpResult(addr netip.Addr, o portOutcome) report.Result {
 func udpHint(o portOutcome, d *UDPDetail, host string) string {
 	switch {
 	case o.observed == vocab.UDPFiltered && d.LastHop != nil:
-		return fmt.Sprintf("UDP %d gets no answer: the datagrams are dropped after %s (hop %d, the last that answered a UDP trace); a firewall or ACL there (or beyond it) drops UDP %d, or the responder runs without --udp %d.", o.port, d.LastHop.Addr(), d.LastHop.TTL, o.port, o.port)
+		// The row names the port: one wording for every port dropped at
+		// the same hop, so a report groups them under one hint.
+		return fmt.Sprintf("No answer: the datagrams are dropped after %s (hop %d, the last that answered a UDP trace); a firewall or ACL there (or beyond it) drops these UDP ports, or the responder runs without --udp for them.", d.LastHop.Addr(), d.LastHop.TTL)
 	case o.observed == vocab.UDPFiltered:
-		return fmt.Sprintf("UDP %d gets no answer and no hop of a UDP trace answered: a firewall drops it, or the responder runs without --udp %d (or with a --key this run lacks).", o.port, o.port)
+		return "No answer, and no hop of a UDP trace answered: a firewall drops these UDP ports, or the responder runs without --udp for them (or with a --key this run lacks)."
 	case o.fromResponder && o.reason == vocab.ReasonAdminProhibited:
 		return fmt.Sprintf("%s itself rejected UDP %d (admin_prohibited): the path passes, but its own host firewall refuses the port.", host, o.port)
 	case o.fromResponder && o.reason == vocab.ReasonPortUnreach:
