@@ -164,7 +164,7 @@ func FuzzTCPFraming(f *testing.F) {
 // accepts can be asked (no meta type), round-trips through its name, and
 // a whoami type is one whose answer the check reads.
 func FuzzParseType(f *testing.F) {
-	for _, s := range []string{"A", "aaaa", "TXT", "HTTPS", "TYPE65", "TYPE0", "TYPE65536", "TYPE-1", "MX", "AXFR", "OPT", "ANY", "", " a ", "type1", "\x00", "NONE"} {
+	for _, s := range []string{"A", "aaaa", "TXT", "HTTPS", "TYPE65", "TYPE0", "TYPE65536", "TYPE65535", "reserved", "TYPE-1", "MX", "AXFR", "OPT", "ANY", "", " a ", "type1", "\x00", "NONE"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -122,6 +122,8 @@ func ParseType(s string) (uint16, error) {
 		return 0, fmt.Errorf("unknown DNS type %q (e.g. A, AAAA, CNAME, TXT, MX, HTTPS)", s)
 	}
 	switch t {
+	case dns.TypeReserved:
+		return 0, fmt.Errorf("DNS type 65535 is reserved (RFC 6895) and cannot be asked")
 	case dns.TypeOPT, dns.TypeAXFR, dns.TypeIXFR, dns.TypeTSIG, dns.TypeTKEY, dns.TypeMAILA, dns.TypeMAILB:
 		return 0, fmt.Errorf("DNS type %s cannot be asked of a resolver here", up)
 	}
