@@ -102,7 +102,7 @@ func size(n int64) string {
 func oneLine(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = quoted.ReplaceAllString(msg, "")
+	msg = quoted.ReplaceAllString(msg, "$1")
 	msg = unknownField.ReplaceAllStringFunc(msg, func(m string) string {
 		sub := unknownField.FindStringSubmatch(m)
 		if len(sub[1]) > 40 || !keyLike.MatchString(sub[1]) {
@@ -118,9 +118,11 @@ func oneLine(err error) error {
 }
 
 var (
-	// quoted is a value yaml copies into its message (`...` and its
-	// truncation).
-	quoted = regexp.MustCompile("\\s*`[^`]*`")
+	// quoted is a value yaml copies into its message: " `value` into T",
+	// the value at most 10 bytes or its first 7 and "..." (yaml.v3's
+	// terror). The value may hold backticks and newlines itself, so the
+	// quote ends at the last "` into " within that reach.
+	quoted = regexp.MustCompile("\\s`(?s:.{0,7}\\.\\.\\.|.{0,10})`( into )")
 	// unknownField is yaml's unknown-key message.
 	unknownField = regexp.MustCompile(`field (.*?) not found( in type \S+)`)
 	keyLike      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)

@@ -69,6 +69,11 @@ func TestErrorsDoNotEchoTheFile(t *testing.T) {
 		{"\"Sup3rSecret key\": 1\n", "line 1: field <not shown> not found in type strictyaml.nested"},
 		{"versoin: 1\n", "line 1: field versoin not found in type strictyaml.nested"},
 		{"items: [{name: [Sup3rSecret]}]\n", "line 1: cannot decode a list into string"},
+		// A backtick in the value ended yaml's quote early and the rest of
+		// it was copied.
+		{"version: \"S`p3\"\n", "line 1: cannot decode a string into int"},
+		{"version: \"a`Sup3rSecret\"\n", "line 1: cannot decode a string into int"},
+		{"version: \"x` into y\"\n", "line 1: cannot decode a string into int"},
 	}
 	for _, tt := range tests {
 		var n nested
