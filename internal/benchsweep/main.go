@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/roompath/roompath/netpath/nslab"
@@ -80,6 +81,27 @@ func (b *bench) compare(runs int, want counts) {
 		agree = "identical, as designed"
 	}
 	b.add("/16 open/closed/filtered", p.counts.String(), nmapName, n.counts.String(), agree)
+	b.design("/16 (ndjson)", p)
+}
+
+// design adds the row of r's results that are not the lab's design for
+// their address (a false "filtered" among them), when its format names
+// the address.
+func (b *bench) design(name string, r run) {
+	if r.wrong == nil {
+		return
+	}
+	v, n := "none", 0
+	if len(r.wrong) > 0 {
+		var ks []string
+		for k, c := range r.wrong {
+			ks = append(ks, fmt.Sprintf("%s ×%d", k, c))
+			n += c
+		}
+		sort.Strings(ks)
+		v = strings.Join(ks, ", ")
+	}
+	b.add(name+" results not as designed", v, "the lab's design", "0", fmt.Sprint(n))
 }
 
 // formats is the /16 peak RSS (and wall) of every other output format.
@@ -94,6 +116,7 @@ func (b *bench) formats() {
 		if cmpWall > 0 {
 			b.add("/16 sweep wall ("+f+")", secs(r.wall), cmpName, secs(cmpWall), ratio(r.wall.Seconds(), cmpWall.Seconds()))
 		}
+		b.design("/16 ("+f+")", r)
 		if !equal(r.counts, b.ndjson16.counts) && r.counts != nil {
 			b.add("/16 counts ("+f+")", r.counts.String(), "portcheck -o ndjson", b.ndjson16.counts.String(), "differ")
 		}
@@ -107,6 +130,7 @@ func (b *bench) million() {
 		r := b.portcheck(f, 16)
 		b.add("1,048,576-probe sweep peak RSS ("+f+")", mb(r.rssKB), "limit (issue 14)", mb(limitKB), ratio(float64(r.rssKB), limitKB))
 		b.add("1,048,576-probe sweep wall ("+f+")", secs(r.wall), "-", "-", r.counts.String())
+		b.design("1,048,576-probe sweep ("+f+")", r)
 	}
 }
 

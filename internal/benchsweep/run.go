@@ -27,6 +27,47 @@ type run struct {
 	wall, cpu time.Duration
 	rssKB     int64
 	counts    counts
+	// wrong counts the results whose state is not the lab's design for
+	// their address, by "designed→observed/reason"; nil when the format
+	// does not name the address.
+	wrong map[string]int
+}
+
+// tally counts results in nmap's terms and checks each against the lab's
+// design.
+type tally struct {
+	c     counts
+	wrong map[string]int
+}
+
+func newTally() *tally { return &tally{c: counts{}} }
+
+// add counts one tcp result on target ("addr:port"; empty when the format
+// does not say) observed o for reason.
+func (t *tally) add(target, o, reason string) {
+	t.c.observed(o)
+	if target == "" {
+		return
+	}
+	if t.wrong == nil {
+		t.wrong = map[string]int{}
+	}
+	host, _, _ := strings.Cut(target, ":")
+	want := nslab.SweepExpected(host)
+	got := o
+	if got != "open" && got != "closed" {
+		got = "filtered"
+	}
+	if want != got {
+		k := want + "→" + o
+		if reason != "" {
+			k += "/" + reason
+		}
+		t.wrong[k]++
+		if t.wrong[k] <= 3 {
+			fmt.Fprintf(os.Stderr, "    not as designed: %s %s (%s), designed %s\n", target, o, reason, want)
+		}
+	}
 }
 
 type bench struct {
@@ -68,7 +109,7 @@ func (b *bench) nmap() run {
 // a temporary file, counted after the run (a reader running beside the
 // tool would take CPU from it). With -profile DIR, portcheck runs write a
 // CPU profile there (ROOMPATH_CPUPROFILE).
-func (b *bench) measure(argv []string, parse func(io.Reader) counts) run {
+func (b *bench) measure(argv []string, parse func(io.Reader) *tally) run {
 	out, err := os.CreateTemp("", "benchsweep-*.out")
 	if err != nil {
 		fail(err.Error())
@@ -91,8 +132,9 @@ func (b *bench) measure(argv []string, parse func(io.Reader) counts) run {
 	if _, err := out.Seek(0, io.SeekStart); err != nil {
 		fail(err.Error())
 	}
-	c := parse(bufio.NewReaderSize(out, 1<<20))
-	r := run{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rssKB: ru.Maxrss, counts: c}
+	t := parse(bufio.NewReaderSize(out, 1<<20))
+	c := t.c
+	r := run{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rssKB: ru.Maxrss, counts: c, wrong: t.wrong}
 	fmt.Fprintf(os.Stderr, "  %s: %s in %s, cpu %s, peak RSS %s\n    %s\n", filepath.Base(argv[0]), c, wall.Round(time.Millisecond),
 		r.cpu.Round(time.Millisecond), mb(r.rssKB), strings.Join(argv, " "))
 	return r
@@ -103,9 +145,13 @@ func median(rs []run) run {
 	return rs[len(rs)/2]
 }
 
-var parsers = map[string]func(io.Reader) counts{
-	"ndjson": parseNDJSON, "json": parseJSON, "text": parseText, "junit": parseJUnit, "html": func(r io.Reader) counts { io.Copy(io.Discard, r); return nil },
+var parsers = map[string]func(io.Reader) *tally{
+	"ndjson": parseNDJSON, "json": parseJSON, "text": parseText, "junit": parseJUnit,
+	"html": func(r io.Reader) *tally { io.Copy(io.Discard, r); return &tally{} },
 }
+
+// result is what the tallies read of a JSON result.
+type result struct{ Check, Target, Observed, Reason string }
 
 // observedCount puts a portcheck observed state in nmap's terms:
 // unreachable and filtered are both "filtered".
@@ -118,22 +164,22 @@ func (c counts) observed(o string) {
 	}
 }
 
-func parseNDJSON(r io.Reader) counts {
-	c := counts{}
+func parseNDJSON(r io.Reader) *tally {
+	c := newTally()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() {
-		var x struct{ Check, Observed string }
+		var x result
 		if json.Unmarshal(sc.Bytes(), &x) == nil && x.Check == "tcp" {
-			c.observed(x.Observed)
+			c.add(x.Target, x.Observed, x.Reason)
 		}
 	}
 	return c
 }
 
 // parseJSON decodes the results array token by token.
-func parseJSON(r io.Reader) counts {
-	c := counts{}
+func parseJSON(r io.Reader) *tally {
+	c := newTally()
 	dec := json.NewDecoder(r)
 	for {
 		t, err := dec.Token()
@@ -147,24 +193,24 @@ func parseJSON(r io.Reader) counts {
 			return c
 		}
 		for dec.More() {
-			var x struct{ Check, Observed string }
+			var x result
 			if dec.Decode(&x) != nil {
 				return c
 			}
-			c.observed(x.Observed)
+			c.add(x.Target, x.Observed, x.Reason)
 		}
 	}
 }
 
-var textRow = regexp.MustCompile(`^(PASS|FAIL|WARN|SKIP|ERROR)\s+tcp\s+\S+\s+(\S+)`)
+var textRow = regexp.MustCompile(`^(PASS|FAIL|WARN|SKIP|ERROR)\s+tcp\s+(\S+)\s+(\S+)`)
 
-func parseText(r io.Reader) counts {
-	c := counts{}
+func parseText(r io.Reader) *tally {
+	c := newTally()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() {
 		if m := textRow.FindStringSubmatch(sc.Text()); m != nil {
-			c.observed(m[2])
+			c.add(m[2], m[3], "")
 		}
 	}
 	return c
@@ -172,8 +218,8 @@ func parseText(r io.Reader) counts {
 
 // parseJUnit counts test cases by their outcome: a failure message starts
 // with the observed state; a passing case is open.
-func parseJUnit(r io.Reader) counts {
-	c := counts{}
+func parseJUnit(r io.Reader) *tally {
+	c := newTally()
 	dec := xml.NewDecoder(r)
 	for {
 		t, err := dec.Token()
@@ -192,17 +238,17 @@ func parseJUnit(r io.Reader) counts {
 			}
 			switch {
 			case tc.Failure != nil:
-				c.observed(strings.SplitN(tc.Failure.Message, ",", 2)[0])
+				c.c.observed(strings.SplitN(tc.Failure.Message, ",", 2)[0])
 			case tc.Error == nil:
-				c["open"]++
+				c.c["open"]++
 			}
 		}
 	}
 }
 
 // parseGrepable counts port states in nmap -oG output.
-func parseGrepable(r io.Reader) counts {
-	c := counts{}
+func parseGrepable(r io.Reader) *tally {
+	c := newTally()
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		_, ports, ok := strings.Cut(sc.Text(), "Ports: ")
@@ -211,7 +257,7 @@ func parseGrepable(r io.Reader) counts {
 		}
 		for _, p := range strings.Split(ports, ",") {
 			if f := strings.Split(strings.TrimSpace(p), "/"); len(f) > 1 {
-				c[f[1]]++
+				c.c[f[1]]++
 			}
 		}
 	}

@@ -104,11 +104,8 @@ func AfterConnect(ctx context.Context, f *os.File, rc syscall.RawConn, wait time
 			a.Canceled = true
 			break
 		}
-		if !time.Now().Before(end) {
-			a.Outcome = AfterSilent
-			if cut {
-				a.Outcome = AfterUnconfirmed
-			}
+		if !afterClock().Before(end) {
+			a.lastLook(rc, cut)
 			break
 		}
 		next := time.Now().Add(step)
@@ -121,6 +118,26 @@ func AfterConnect(ctx context.Context, f *os.File, rc syscall.RawConn, wait time
 	_ = f.SetWriteDeadline(time.Time{})
 	a.Waited = time.Since(start)
 	return a
+}
+
+// afterClock is AfterConnect's clock for ending the wait; a test makes
+// it late.
+var afterClock = time.Now
+
+// lastLook looks at the socket once more when the wait is over, before
+// calling the far end silent: on a loaded host the goroutine can run
+// after its timer with the answer already in (the poller's wakeup and the
+// deadline both past), and a far end that answered in time must not
+// become a middlebox's handshake.
+func (a *After) lastLook(rc syscall.RawConn, cut bool) {
+	_ = rc.Control(func(fd uintptr) { a.look(int(fd)) })
+	switch {
+	case a.Outcome != "":
+	case cut:
+		a.Outcome = AfterUnconfirmed
+	default:
+		a.Outcome = AfterSilent
+	}
 }
 
 // look is one look at the socket; true when the wait is over. After a

@@ -78,6 +78,32 @@ func TestAfterConnectOutcomes(t *testing.T) {
 	}
 }
 
+// TestAfterConnectLateLook: a goroutine that runs after its timer on a
+// loaded host finds the wait over with the far end's acknowledgement
+// already in. It reads that answer; called silent without a look, an open
+// port became "filtered" by a middlebox.
+func TestAfterConnectLateLook(t *testing.T) {
+	held := make(chan *net.TCPConn, 1)
+	t.Cleanup(func() {
+		if len(held) > 0 {
+			(<-held).Close()
+		}
+	})
+	f := connectTo(t, serve(t, func(c *net.TCPConn) { held <- c }))
+	rc, _ := f.SyscallConn()
+	if c := WaitConnect(context.Background(), f, rc, time.Now().Add(2*time.Second)); !c.Connected {
+		t.Fatalf("connect: %+v", c)
+	}
+	afterClock = func() time.Time { // late: the ACK is in, the wait long over
+		time.Sleep(50 * time.Millisecond)
+		return time.Now().Add(time.Hour)
+	}
+	defer func() { afterClock = time.Now }()
+	if a := AfterConnect(context.Background(), f, rc, time.Second, time.Now().Add(time.Minute)); a.Outcome != AfterAcked {
+		t.Errorf("late look: got %+v, want %s", a, AfterAcked)
+	}
+}
+
 func TestHandshakeAckWait(t *testing.T) {
 	if got := HandshakeAckWait(10 * time.Millisecond); got != HandshakeAckFloor+40*time.Millisecond {
 		t.Errorf("HandshakeAckWait(10ms) = %v", got)
