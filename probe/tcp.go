@@ -148,6 +148,8 @@ type TCP struct {
 	// locate connects once more with a raw capture open, after a
 	// middlebox was found (wantReset: wait for the reset too).
 	locate func(ctx context.Context, dst netip.AddrPort, timeout time.Duration, wantReset bool) located
+	// hints words each distinct hint of a sweep once.
+	hints hintCache
 }
 
 // located is what the raw capture of one more connect read: the IP TTL
@@ -228,7 +230,7 @@ func (p *TCP) probe(ctx context.Context, t TCPTarget) report.Result {
 	p.summarise(&res, det, atts)
 	res.DurationMS = report.MS(time.Since(start))
 	res.Detail = det
-	res.Hint = tcpHint(res, det, p.cfg.Timeout)
+	res.Hint = p.hints.hint(res, det, p.cfg.Timeout)
 	return res
 }
 
