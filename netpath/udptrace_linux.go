@@ -144,6 +144,14 @@ func (p *udpProbe) look(fd int, buf []byte) *Hop {
 	if !errors.As(err, &errno) {
 		return nil
 	}
+	// The ICMP error can land between the queue read above and this
+	// recv, which then reports only its errno: the queued copy names the
+	// sender and quotes the packet, so it is read once more.
+	if e, ok := sockerr.LastICMP(sockerr.ReadFD(fd)); ok {
+		if h, ok := icmpHop(p.ttl, e, time.Since(p.t0), p.local); ok {
+			return &h
+		}
+	}
 	h := udpErrnoHop(p.ttl, errno, time.Since(p.t0))
 	return &h
 }
