@@ -50,6 +50,9 @@ type hintKey struct {
 
 // hint returns tcpHint(res, det, timeout), from the cache when it can.
 func (c *hintCache) hint(res report.Result, det *TCPDetail, timeout time.Duration) string {
+	if res.Status == report.StatusPass {
+		return "" // tcpHint words no pass: half of a sweep, without a lock
+	}
 	if res.Reason == vocab.ReasonHandshakeByMiddlebox || strings.Contains(det.Address, hintAddr) {
 		return tcpHint(res, det, timeout)
 	}

@@ -6,8 +6,8 @@
 // (tuned to the same timeout and retries) on a twin /16, so the two never
 // share address pairs within a TIME_WAIT; then the peak RSS of every
 // output format on a /16, and of a 1,048,576-probe sweep (16 ports x a
-// /16, --force) in json and ndjson. Every result of a format that names
-// its address is checked against the lab's design (nslab.SweepExpected):
+// /16, --force) in json and ndjson. Every json, ndjson and text result
+// (the formats whose parser here reads the address) is checked against the lab's design (nslab.SweepExpected):
 // a row counts those that differ by designed state, observed state and
 // reason, so a slow-but-alive host called filtered shows. It prints one
 // table with ratios and,
