@@ -92,6 +92,23 @@ func (b *familyBuilder) families() []*dto.MetricFamily {
 
 func byFamilyName(a, b *dto.MetricFamily) int { return cmp.Compare(a.GetName(), b.GetName()) }
 
+// sortSeries sorts each family's samples by their label values, labels
+// taken in name order: the order the registry exposes them in.
+func sortSeries(mfs []*dto.MetricFamily) {
+	for _, mf := range mfs {
+		slices.SortStableFunc(mf.Metric, byLabelValues)
+	}
+}
+
+func byLabelValues(a, b *dto.Metric) int {
+	for i := range min(len(a.Label), len(b.Label)) {
+		if c := cmp.Compare(a.Label[i].GetValue(), b.Label[i].GetValue()); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a.Label), len(b.Label))
+}
+
 // gather is the /metrics gatherer: the registry's metrics (the exporter's
 // own, the schedules' last-run times) and the schedules' results.
 func (e *Exporter) gather() ([]*dto.MetricFamily, error) {

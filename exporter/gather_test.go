@@ -55,6 +55,11 @@ func registryGather(e *Exporter) func() ([]*dto.MetricFamily, error) {
 	return prometheus.Gatherers{e.registry, reg}.Gather
 }
 
+// collect sends the metrics of one probe as const metrics on ch.
+func (d *descs) collect(ch chan<- prometheus.Metric, out Outcome, took time.Duration, extra ...string) {
+	d.emit(emitter{ch: ch, extra: extra}, out, took)
+}
+
 type oldScheduleCollector struct{ e *Exporter }
 
 func (c oldScheduleCollector) Describe(ch chan<- *prometheus.Desc) { c.e.schedDescs.describe(ch) }
@@ -67,6 +72,57 @@ func (c oldScheduleCollector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
+}
+
+// TestProbeGathererMatchesRegistry holds /probe's direct gather to a
+// registry per probe (how /probe gathered before, and blackbox_exporter's
+// way) for every golden outcome: the same exposition, byte for byte, in
+// the same order.
+func TestProbeGathererMatchesRegistry(t *testing.T) {
+	d := newDescs()
+	for name, out := range fakeOutcomes() {
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(oldProbeCollector{d, out})
+		want, err := encodeText(reg)
+		if err != nil {
+			t.Fatalf("%s: registry: %v", name, err)
+		}
+		got, err := encodeText(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+			return probeFamilies(d, out, 250*time.Millisecond), nil
+		}))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: /probe's gather differs from a registry's (-registry +gather):\n%s", name, diff)
+		}
+	}
+}
+
+type oldProbeCollector struct {
+	d   *descs
+	out Outcome
+}
+
+func (c oldProbeCollector) Describe(ch chan<- *prometheus.Desc) { c.d.describe(ch) }
+func (c oldProbeCollector) Collect(ch chan<- prometheus.Metric) {
+	c.d.collect(ch, c.out, 250*time.Millisecond)
+}
+
+// encodeText is g's text exposition as it is written.
+func encodeText(g prometheus.Gatherer) (string, error) {
+	mfs, err := g.Gather()
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return "", err
+		}
+	}
+	return buf.String(), nil
 }
 
 // exposition is the text exposition of g's families, its lines sorted, the

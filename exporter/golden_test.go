@@ -3,15 +3,20 @@ package exporter
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/probe/pathprobe"
@@ -137,5 +142,44 @@ func golden(t *testing.T, path, got string) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestProbeNegotiatesFormat checks /probe answers in the format the
+// scraper accepts, as promhttp does: delimited protobuf when asked for,
+// else the text format, each decoding to the same families.
+func TestProbeNegotiatesFormat(t *testing.T) {
+	h := newFakeExporter(t).Handler()
+	const url = "/probe?module=fake&target=tcp-filtered.test"
+	decode := func(accept string) (string, []string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, url, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		ct := rec.Header().Get("Content-Type")
+		dec := expfmt.NewDecoder(rec.Body, expfmt.Format(ct))
+		var names []string
+		for {
+			var mf dto.MetricFamily
+			if err := dec.Decode(&mf); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("Accept %q: decode %s: %v", accept, ct, err)
+			}
+			names = append(names, fmt.Sprintf("%s %d", mf.GetName(), len(mf.Metric)))
+		}
+		slices.Sort(names) // the text decoder returns families in no set order
+		return ct, names
+	}
+	textCT, text := decode("")
+	protoCT, proto := decode("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3")
+	if !strings.HasPrefix(textCT, "text/plain") || !strings.Contains(protoCT, "encoding=delimited") {
+		t.Errorf("content types %q and %q: want text/plain and delimited protobuf", textCT, protoCT)
+	}
+	if diff := cmp.Diff(text, proto); diff != "" || len(text) == 0 {
+		t.Errorf("families differ between text and protobuf (-text +protobuf):\n%s", diff)
 	}
 }

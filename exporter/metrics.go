@@ -75,8 +75,9 @@ func (d *descs) describe(ch chan<- *prometheus.Desc) {
 }
 
 // emitter sends one probe's gauges, with the extra label values appended:
-// as const metrics on ch, or, with b set, straight into exposition
-// families (the schedules, see gather.go).
+// with b set, straight into exposition families (/probe and the
+// schedules, see gather.go), else as const metrics on ch (the registry
+// way, which the tests hold the families to).
 type emitter struct {
 	ch    chan<- prometheus.Metric
 	b     *familyBuilder
@@ -89,11 +90,6 @@ func (e emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
 		return
 	}
 	e.ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append(labels, e.extra...)...)
-}
-
-// collect sends the metrics of one probe.
-func (d *descs) collect(ch chan<- prometheus.Metric, out Outcome, took time.Duration, extra ...string) {
-	d.emit(emitter{ch: ch, extra: extra}, out, took)
 }
 
 // emit sends the metrics of one probe to e.
