@@ -37,6 +37,8 @@ type Exporter struct {
 	descs     *descs
 	schedules []*scheduled
 	registry  *prometheus.Registry
+	// metricsDTO serves /metrics in formats other than text.
+	metricsDTO http.Handler
 	// schedDescs are the descriptors of the schedules' results.
 	schedDescs *descs
 	requests   *prometheus.CounterVec
@@ -88,9 +90,10 @@ func (e *Exporter) Modules() []string {
 
 // registerSelf builds the /metrics registry: process and Go metrics, build
 // info, request counters and the schedules' last-run times (their results
-// are added by gather).
+// are added by gather and serveMetrics).
 func (e *Exporter) registerSelf() {
 	e.registry = prometheus.NewRegistry()
+	e.metricsDTO = promhttp.HandlerFor(prometheus.GathererFunc(e.gather), promhttp.HandlerOpts{})
 	e.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "roompath_exporter_probe_requests_total", Help: "/probe requests by HTTP status code.",
 	}, []string{"code"})
@@ -109,7 +112,7 @@ func (e *Exporter) registerSelf() {
 func (e *Exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/probe", e.serveProbe)
-	mux.Handle("/metrics", promhttp.HandlerFor(prometheus.GathererFunc(e.gather), promhttp.HandlerOpts{}))
+	mux.HandleFunc("/metrics", e.serveMetrics)
 	mux.HandleFunc("/{$}", e.serveLanding)
 	return mux
 }

@@ -77,21 +77,21 @@ func take[T any](slab *[]T, n, samples int) []T {
 // send adds one gauge. A descriptor it does not know, or the wrong number
 // of label values, is a bug in this package (as for MustNewConstMetric).
 // Label values that are not UTF-8 are made so.
-func (b *familyBuilder) send(d *prometheus.Desc, v float64, values []string) {
+func (b *familyBuilder) send(d *prometheus.Desc, v float64, labels, extra []string) {
 	spec := b.specs[d]
-	if spec == nil || len(values) != len(spec.labels) {
-		panic(fmt.Sprintf("exporter: gauge %v with %d label values", d, len(values)))
+	n := len(labels) + len(extra)
+	if spec == nil || n != len(spec.labels) {
+		panic(fmt.Sprintf("exporter: gauge %v with %d label values", d, n))
 	}
 	mf := b.fams[d]
 	if mf == nil {
 		mf = &dto.MetricFamily{Name: &spec.name, Help: &spec.help, Type: dto.MetricType_GAUGE.Enum()}
 		b.fams[d] = mf
 	}
-	n := len(values)
 	b.samples++
 	vals, pairs, ptrs := take(&b.strs, n, b.samples), take(&b.pairs, n, b.samples), take(&b.ptrs, n, b.samples)
 	for j, i := range spec.order {
-		vals[j] = values[i]
+		vals[j] = labelValue(labels, extra, i)
 		if !utf8.ValidString(vals[j]) {
 			vals[j] = strings.ToValidUTF8(vals[j], "\uFFFD")
 		}
@@ -134,21 +134,28 @@ func byLabelValues(a, b *dto.Metric) int {
 	return cmp.Compare(len(a.Label), len(b.Label))
 }
 
-// gather is the /metrics gatherer: the registry's metrics (the exporter's
-// own, the schedules' last-run times) and the schedules' results.
+// gather is the /metrics gatherer for formats other than text (see
+// serveMetrics): the registry's metrics (the exporter's own, the
+// schedules' last-run times) and the schedules' results.
 func (e *Exporter) gather() ([]*dto.MetricFamily, error) {
 	mfs, err := e.registry.Gather()
 	b := newFamilyBuilder(e.schedDescs)
-	for _, s := range e.schedules {
-		s.mu.Lock()
-		for _, t := range s.cfg.Targets {
-			if o, ok := s.latest[t]; ok {
-				e.schedDescs.emit(emitter{b: b, extra: []string{s.cfg.Name, s.cfg.Module, t}}, o.out, o.took)
-			}
-		}
-		s.mu.Unlock()
-	}
+	e.emitSchedules(b)
 	mfs = append(mfs, b.families()...)
 	slices.SortStableFunc(mfs, byFamilyName)
 	return mfs, err
+}
+
+// emitSchedules sends every schedule's latest outcomes to s, in the
+// configuration's order of schedules and targets.
+func (e *Exporter) emitSchedules(s sink) {
+	for _, sc := range e.schedules {
+		sc.mu.Lock()
+		for _, t := range sc.cfg.Targets {
+			if o, ok := sc.latest[t]; ok {
+				e.schedDescs.emit(emitter{s: s, extra: []string{sc.cfg.Name, sc.cfg.Module, t}}, o.out, o.took)
+			}
+		}
+		sc.mu.Unlock()
+	}
 }

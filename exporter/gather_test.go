@@ -154,7 +154,7 @@ func exposition(t *testing.T, g func() ([]*dto.MetricFamily, error)) []string {
 func TestFamilyBuilderInvalidUTF8(t *testing.T) {
 	d := newDescs(scheduleLabels...)
 	b := newFamilyBuilder(d)
-	b.send(d.success, 1, []string{"s", "tcp", "room\xff"})
+	b.send(d.success, 1, nil, []string{"s", "tcp", "room\xff"})
 	mfs := b.families()
 	if len(mfs) != 1 || len(mfs[0].Metric) != 1 {
 		t.Fatalf("families: %v", mfs)

@@ -74,19 +74,34 @@ func (d *descs) describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
+// sink takes gauges with their label values in the descriptor's order,
+// the extra ones last: familyBuilder (exposition families), textBuilder
+// (text lines).
+type sink interface {
+	send(d *prometheus.Desc, v float64, labels, extra []string)
+}
+
+// labelValue is the i-th of labels followed by extra.
+func labelValue(labels, extra []string, i int) string {
+	if i < len(labels) {
+		return labels[i]
+	}
+	return extra[i-len(labels)]
+}
+
 // emitter sends one probe's gauges, with the extra label values appended:
-// with b set, straight into exposition families (/probe and the
-// schedules, see gather.go), else as const metrics on ch (the registry
-// way, which the tests hold the families to).
+// to s when set (/probe and the schedules, see gather.go and text.go),
+// else as const metrics on ch (the registry way, which the tests hold the
+// other ways to).
 type emitter struct {
 	ch    chan<- prometheus.Metric
-	b     *familyBuilder
+	s     sink
 	extra []string
 }
 
 func (e emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
-	if e.b != nil {
-		e.b.send(d, v, append(labels, e.extra...))
+	if e.s != nil {
+		e.s.send(d, v, labels, e.extra)
 		return
 	}
 	e.ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append(labels, e.extra...)...)

@@ -65,7 +65,7 @@ func (e *Exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 // checking and sorting a dozen gauges (BenchmarkProbeTCP).
 func probeFamilies(d *descs, out Outcome, took time.Duration) []*dto.MetricFamily {
 	b := newFamilyBuilder(d)
-	d.emit(emitter{b: b}, out, took)
+	d.emit(emitter{s: b}, out, took)
 	mfs := b.families()
 	sortSeries(mfs)
 	return mfs
