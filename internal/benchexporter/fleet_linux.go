@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,12 +23,17 @@ type fleetOpts struct {
 	scrapeEvery        time.Duration
 }
 
+// procStats is what watching one exporter process measured.
+type procStats struct {
+	elapsed time.Duration
+	cpu     float64 // seconds of utime+stime over elapsed
+	hwmKB   int64
+	rss     []rssSample
+}
+
 // fleetResult is what the fleet run measured.
 type fleetResult struct {
-	elapsed      time.Duration
-	cpu          float64 // seconds of utime+stime over elapsed
-	hwmKB        int64
-	rss          []rssSample
+	procStats
 	scrapes      []time.Duration // sorted
 	scrapeBytes  int
 	schedules    int
@@ -84,45 +90,76 @@ func fleet(lab *nslab.FleetLab, bin, dir string, o fleetOpts) (fleetResult, erro
 	return res, nil
 }
 
-// sampleFleet samples RSS every o.sampleEvery and scrapes /metrics every
-// o.scrapeEvery until o.duration has passed, and returns the last body.
-func sampleFleet(rp *exporterProc, o fleetOpts, res *fleetResult) ([]byte, error) {
+// watch runs work while sampling p's RSS every `every`, for d, then
+// cancels work's context and waits for it; it measures p's CPU over the
+// whole run and its peak RSS at the end.
+func watch(p *exporterProc, d, every time.Duration, work func(ctx context.Context) error) (procStats, error) {
+	var st procStats
 	start := time.Now()
-	cpu0, err := cpuSeconds(rp.pid())
+	cpu0, err := cpuSeconds(p.pid())
 	if err != nil {
-		return nil, err
+		return st, err
 	}
-	sample, scrape := time.NewTicker(o.sampleEvery), time.NewTicker(o.scrapeEvery)
-	defer sample.Stop()
-	defer scrape.Stop()
-	var last []byte
-	for time.Since(start) < o.duration {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- work(ctx) }()
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for ctx.Err() == nil {
 		select {
-		case <-sample.C:
-			kB, err := statusKB(rp.pid(), "VmRSS")
+		case <-ctx.Done():
+		case err := <-done:
+			return st, fmt.Errorf("%s: %w", p.name, err)
+		case <-tick.C:
+			kB, err := statusKB(p.pid(), "VmRSS")
 			if err != nil {
-				return nil, err
+				return st, err
 			}
-			res.rss = append(res.rss, rssSample{at: time.Since(start), kB: kB})
-		case <-scrape.C:
+			st.rss = append(st.rss, rssSample{at: time.Since(start), kB: kB})
+		}
+	}
+	if err := <-done; err != nil {
+		return st, fmt.Errorf("%s: %w", p.name, err)
+	}
+	cpu1, err := cpuSeconds(p.pid())
+	if err != nil {
+		return st, err
+	}
+	st.elapsed, st.cpu = time.Since(start), cpu1-cpu0
+	st.hwmKB, err = statusKB(p.pid(), "VmHWM")
+	if len(st.rss) == 0 {
+		return st, fmt.Errorf("no RSS sample in %s", d)
+	}
+	return st, err
+}
+
+// sampleFleet watches rp for o.duration, scraping /metrics every
+// o.scrapeEvery, and returns the last body.
+func sampleFleet(rp *exporterProc, o fleetOpts, res *fleetResult) ([]byte, error) {
+	var last []byte
+	st, err := watch(rp, o.duration, o.sampleEvery, func(ctx context.Context) error {
+		scrape := time.NewTicker(o.scrapeEvery)
+		defer scrape.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-scrape.C:
+			}
 			t := time.Now()
 			code, body, err := rp.get(rp.base + "/metrics")
 			if err != nil || code != 200 {
-				return nil, fmt.Errorf("scrape /metrics: %d %v (see %s)", code, err, rp.log)
+				return fmt.Errorf("scrape /metrics: %d %v (see %s)", code, err, rp.log)
 			}
 			res.scrapes = append(res.scrapes, time.Since(t))
 			last, res.scrapeBytes = body, len(body)
 		}
-	}
-	cpu1, err := cpuSeconds(rp.pid())
-	if err != nil {
-		return nil, err
-	}
-	res.elapsed, res.cpu = time.Since(start), cpu1-cpu0
-	res.hwmKB, err = statusKB(rp.pid(), "VmHWM")
+	})
+	res.procStats = st
 	slices.Sort(res.scrapes)
-	if last == nil {
-		return nil, fmt.Errorf("no scrape in %s: -duration must exceed -scrape-every", o.duration)
+	if err == nil && last == nil {
+		err = fmt.Errorf("no scrape in %s: -duration must exceed -scrape-every", o.duration)
 	}
 	return last, err
 }

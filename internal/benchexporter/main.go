@@ -19,13 +19,20 @@
 // every room's last probe_success is checked against the lab, and the run
 // fails (exit 1) if any room is wrong or missing or a schedule fell behind.
 //
+// Beside the fleet, for -bb-duration (3 minutes; 0 skips it), the bench
+// drives blackbox_exporter over the same rooms as Prometheus would: one
+// /probe per room every -interval, spread evenly over it, with the same
+// timeout. blackbox_exporter's CPU per minute, peak RSS, RSS samples and
+// /probe latency stand beside roompath's figures (the driver's own CPU,
+// which Prometheus would spend on 333 scrapes a second, is not counted).
+//
 // Both exporters listen on 127.0.0.1 inside their namespaces (no
 // --insecure-listen needed) and roompath runs with --max-concurrent-probes
 // 64 (its default, stated), above the load's concurrency, so nothing is
 // refused with 503. Rows go to the file named by BENCH_ROWS when set:
 // figure, roompath value, comparison tool, its value, ratio (tab-separated).
 //
-//	go run ./internal/benchexporter [-duration 10m] [-rooms 5000] [-c 32] [-n 5000]
+//	go run ./internal/benchexporter [-duration 10m] [-bb-duration 3m] [-rooms 5000] [-c 32] [-n 5000]
 package main
 
 import (
@@ -44,6 +51,7 @@ type options struct {
 	fleet              fleetOpts
 	conc, n, rounds    int
 	blackbox           string
+	bbDuration         time.Duration
 	skipFleet, skipTPT bool
 }
 
@@ -78,6 +86,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.n, "n", 5000, "/probe requests per run, 100-20000")
 	flag.IntVar(&o.rounds, "rounds", 3, "/probe runs per exporter, 1-9; the median is reported")
 	flag.StringVar(&o.blackbox, "blackbox", "/usr/bin/prometheus-blackbox-exporter", "blackbox_exporter binary")
+	flag.DurationVar(&o.bbDuration, "bb-duration", 3*time.Minute, "length of blackbox_exporter's fleet run beside roompath's, 30s-1h; 0 skips it")
 	flag.BoolVar(&o.skipFleet, "skip-fleet", false, "run the /probe comparison only")
 	flag.BoolVar(&o.skipTPT, "skip-probe", false, "run the fleet only")
 	flag.Parse()
@@ -96,6 +105,8 @@ func parseFlags() (options, error) {
 		return o, fmt.Errorf("-interval %s: want 1s-10m", f.interval)
 	case f.timeout < 100*time.Millisecond || f.timeout > 10*time.Second || f.timeout > f.interval:
 		return o, fmt.Errorf("-timeout %s: want 100ms-10s and at most -interval", f.timeout)
+	case o.bbDuration != 0 && (o.bbDuration < 30*time.Second || o.bbDuration > time.Hour):
+		return o, fmt.Errorf("-bb-duration %s: want 30s-1h, or 0", o.bbDuration)
 	case o.conc < 1 || o.conc > probeSlots:
 		return o, fmt.Errorf("-c %d: want 1-%d", o.conc, probeSlots)
 	case o.n < 100 || o.n > 20000:
@@ -146,7 +157,16 @@ func run(o options) (bool, error) {
 		if keep = err != nil; keep {
 			return false, err
 		}
-		rows = append(rows, fleetRows(f, o.fleet)...)
+		var bb *bbFleetResult
+		if o.bbDuration > 0 {
+			fmt.Fprintf(os.Stderr, "benchexporter: blackbox_exporter driven like Prometheus over the same fleet for %s...\n", o.bbDuration)
+			b, err := bbFleet(lab, o.blackbox, dir, o.fleet, o.bbDuration)
+			if keep = err != nil; keep {
+				return false, err
+			}
+			bb = &b
+		}
+		rows = append(rows, fleetRows(f, bb, o.fleet)...)
 		ok = f.wrong == 0 && f.missing == 0 && f.stale == 0
 		keep = !ok
 	}
