@@ -18,7 +18,9 @@ type jsonEncoder struct {
 	spilled bool
 	n       int // results written since the spill
 	buf     bytes.Buffer
-	enc     *json.Encoder
+	compact bytes.Buffer  // one result as enc writes it
+	out     []byte        // one result indented, reused
+	enc     *json.Encoder // compact, onto compact
 }
 
 func (e *jsonEncoder) Begin(*Report) error { return nil }
@@ -38,12 +40,11 @@ type jsonHead struct {
 
 func (e *jsonEncoder) spill(r *Report) error {
 	e.spilled = true
-	e.enc = json.NewEncoder(&e.buf)
+	e.enc = json.NewEncoder(&e.compact) // results: compact, then appendIndent
 	e.enc.SetEscapeHTML(false)
-	e.enc.SetIndent("", "  ")
 	h := jsonHead{Schema: r.Schema, Tool: r.Tool, Version: r.Version, StartedAt: r.StartedAt, Command: r.Command, Vantage: r.Vantage, Verdict: r.Verdict}
 	e.buf.Reset()
-	if err := e.enc.Encode(h); err != nil {
+	if err := indented(&e.buf).Encode(h); err != nil {
 		return err
 	}
 	// Reopen the head object (drop its closing "\n}\n") and continue with
@@ -68,18 +69,28 @@ func (e *jsonEncoder) Result(res *Result) error {
 	if !e.spilled {
 		return nil
 	}
-	e.buf.Reset()
-	if e.n > 0 {
-		e.buf.WriteString(",")
-	}
-	e.buf.WriteString("\n    ")
-	e.n++
-	e.enc.SetIndent("    ", "  ")
+	e.compact.Reset()
 	if err := e.enc.Encode(res); err != nil {
 		return err
 	}
-	_, err := e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+	out := e.out[:0]
+	if e.n > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, "\n    "...)
+	e.n++
+	out = appendIndent(out, bytes.TrimSuffix(e.compact.Bytes(), []byte("\n")), "    ", "  ")
+	e.out = out
+	_, err := e.w.Write(out)
 	return err
+}
+
+// indented is an encoder of the document's own layout onto b.
+func indented(b *bytes.Buffer) *json.Encoder {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc
 }
 
 func (e *jsonEncoder) End(r *Report) error {
@@ -104,8 +115,7 @@ func (e *jsonEncoder) endStream(r *Report) error {
 		DurationMS  float64 `json:"duration_ms"`
 	}{r.Summary, r.Interrupted, r.DurationMS}
 	e.buf.Reset()
-	e.enc.SetIndent("", "  ")
-	if err := e.enc.Encode(tail); err != nil {
+	if err := indented(&e.buf).Encode(tail); err != nil {
 		return err
 	}
 	body := bytes.TrimSuffix(bytes.TrimPrefix(e.buf.Bytes(), []byte("{")), []byte("\n"))
