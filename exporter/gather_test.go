@@ -19,23 +19,7 @@ import (
 // help and types, whatever the module (every golden outcome, and the
 // fleet's open and refused TCP outcomes).
 func TestGatherSchedulesMatchesRegistry(t *testing.T) {
-	golden := fakeOutcomes()
-	var names []string
-	for n := range golden {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	e, err := New(&Config{
-		Allow:     []string{"*.test"},
-		Modules:   map[string]ModuleConfig{"fake": {Prober: "fake"}},
-		Schedules: []Schedule{{Name: "golden", Module: "fake", Targets: names}},
-	}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		e.schedules[0].latest[n] = timedOutcome{out: golden[n], took: 3 * time.Millisecond}
-	}
+	e := goldenScheduleExporter(t)
 	for _, ex := range []*Exporter{e, fleetExporter(t)} {
 		got, want := exposition(t, ex.gather), exposition(t, registryGather(ex))
 		if diff := cmp.Diff(want, got); diff != "" {
