@@ -196,7 +196,12 @@ func (e *Exporter) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		defer func() { _ = gz.Close(); gzipPool.Put(gz) }()
 		out = gz
 	}
-	_ = writeText(out, reg, b.families()) // an error is the client gone
+	built := b.families()
+	if names := r.URL.Query()["name[]"]; len(names) > 0 { // promhttp's filter
+		reg = slices.DeleteFunc(reg, func(mf *dto.MetricFamily) bool { return !slices.Contains(names, mf.GetName()) })
+		built = slices.DeleteFunc(built, func(f textFamily) bool { return !slices.Contains(names, f.spec.name) })
+	}
+	_ = writeText(out, reg, built) // an error is the client gone
 }
 
 // gzipPool holds gzip writers at BestSpeed: a fleet's 4 MB exposition

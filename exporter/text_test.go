@@ -200,3 +200,18 @@ func legacyLabelName(s string) bool {
 	}
 	return s != ""
 }
+
+// TestMetricsNameFilter checks name[] keeps only the named families, in
+// the text path as promhttp does in the others.
+func TestMetricsNameFilter(t *testing.T) {
+	_, body := get(t, goldenScheduleExporter(t).Handler(), "/metrics?name[]=probe_success&name[]=roompath_exporter_build_info")
+	var fams []string
+	for line := range strings.SplitSeq(body, "\n") {
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			fams = append(fams, strings.Fields(name)[0])
+		}
+	}
+	if diff := cmp.Diff([]string{"probe_success", "roompath_exporter_build_info"}, fams); diff != "" {
+		t.Errorf("families (-want +got):\n%s", diff)
+	}
+}
