@@ -2,7 +2,10 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"os"
+	"strings"
 	"net/netip"
 	"testing"
 	"time"
@@ -73,7 +76,7 @@ func TestSweepSlowButAliveHostIsOpen(t *testing.T) {
 			ap := fast
 			if i == before {
 				ap = slow
-				time.AfterFunc(300*time.Millisecond, free)
+				go func() { awaitSynSent(t, slow.Port()); free() }()
 			}
 			if !yield(i, TCPTarget{Addr: ap.Addr(), Port: ap.Port()}) {
 				return
@@ -97,4 +100,25 @@ func TestSweepSlowButAliveHostIsOpen(t *testing.T) {
 	if last := order[len(order)-1]; last != before {
 		t.Errorf("emitted in order %v: the slow host kept its slot (want it last)", order)
 	}
+}
+
+// awaitSynSent waits (5 s at most) until a socket to port is in SYN_SENT
+// in /proc/net/tcp: its SYN went out into the full queue and was dropped
+// (loopback delivers it within connect), so freeing the queue now lets
+// only the retransmission through, however late the probe started.
+func awaitSynSent(t *testing.T, port uint16) {
+	remPort := fmt.Sprintf(":%04X", port) // rem_address ends in it
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		b, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if f := strings.Fields(line); len(f) > 3 && strings.HasSuffix(f[2], remPort) && f[3] == "02" {
+				return
+			}
+		}
+	}
+	t.Error("no SYN_SENT socket toward the slow listener within 5 s")
 }
