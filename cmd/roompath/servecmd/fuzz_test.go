@@ -3,9 +3,13 @@ package servecmd
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// unknownField is how yaml names a key the configuration does not have.
+var unknownField = regexp.MustCompile(`field \S+ not found in type`)
 
 // FuzzWebConfig feeds arbitrary web configurations to the checks serve
 // runs on them (exporter-toolkit's validation, then whether they protect
@@ -34,7 +38,10 @@ func FuzzWebConfig(f *testing.F) {
 			return
 		}
 		msg := err.Error()
-		if strings.ContainsAny(msg, "\n\r") || strings.Contains(msg, "hunter2") && !strings.Contains(msg, "field hunter2") {
+		// An unknown key is named ("field 0hunter2 not found in type
+		// web.Config"): keys are field names, not values.
+		values := unknownField.ReplaceAllString(msg, "")
+		if strings.ContainsAny(msg, "\n\r") || strings.Contains(values, "hunter2") {
 			t.Fatalf("error %q", msg)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -75,8 +76,76 @@ func checkListen(o opts) (warn string, err error) {
 
 // validateWeb checks the web configuration; its error is one line.
 func validateWeb(path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := checkWebFiles(path); err != nil {
+		return fmt.Errorf("--web.config.file %s: %v", path, err)
+	}
 	if err := web.Validate(path); err != nil {
 		return fmt.Errorf("--web.config.file %s: %s", path, oneLine(err.Error()))
+	}
+	return nil
+}
+
+// maxWebFile bounds the web configuration and each file it names: a PEM
+// bundle is a few KiB, and /dev/zero or a log named by mistake must be an
+// error, not a read that never ends (exporter-toolkit reads them whole).
+const maxWebFile = 1 << 20
+
+// webFiles are the files a web configuration names, relative to its
+// directory as exporter-toolkit takes them.
+type webFiles struct {
+	TLS struct {
+		CertFile string `yaml:"cert_file"`
+		KeyFile  string `yaml:"key_file"`
+		ClientCA string `yaml:"client_ca_file"`
+	} `yaml:"tls_server_config"`
+}
+
+// checkWebFiles refuses a web configuration, or a file it names, that is
+// not a regular file of at most maxWebFile. A file that does not exist, or
+// a configuration that does not parse, is left for web.Validate to report.
+func checkWebFiles(path string) error {
+	if err := regularAndSmall(path); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) > maxWebFile {
+		return nil // gone or grown since the check: web.Validate says so
+	}
+	var f webFiles
+	if yaml.Unmarshal(b, &f) != nil {
+		return nil
+	}
+	for _, x := range []struct{ field, path string }{
+		{"cert_file", f.TLS.CertFile}, {"key_file", f.TLS.KeyFile}, {"client_ca_file", f.TLS.ClientCA},
+	} {
+		if x.path == "" {
+			continue
+		}
+		p := x.path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(path), p)
+		}
+		if err := regularAndSmall(p); err != nil {
+			return fmt.Errorf("tls_server_config.%s: %v", x.field, err)
+		}
+	}
+	return nil
+}
+
+// regularAndSmall refuses an existing path that is not a regular file or
+// is larger than maxWebFile.
+func regularAndSmall(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", path)
+	case st.Size() > maxWebFile:
+		return fmt.Errorf("%s is larger than %d MiB", path, maxWebFile>>20)
 	}
 	return nil
 }

@@ -45,6 +45,23 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
+// bigKeyWebConfig is a web configuration whose key_file, named relative
+// to it, is a 2 MiB (sparse) file.
+func bigKeyWebConfig(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.key"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(dir, "big.key"), 2<<20); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "w.yml")
+	if err := os.WriteFile(p, []byte("tls_server_config: {cert_file: big.key, key_file: big.key}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	tests := []struct {
 		name string
@@ -59,6 +76,10 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, "unknown flag"},
 		{"argument", []string{"extra"}, "unexpected argument"},
 		{"web config unknown key", []string{"--web.config.file", writeFile(t, "w.yml", "basic_auth_users: {}\nhunter2key: 1\n")}, "field hunter2key not found"},
+		{"web config a device", []string{"--web.config.file", "/dev/zero"}, "/dev/zero is not a regular file"},
+		{"web cert_file a device", []string{"--web.config.file", writeFile(t, "w.yml", "tls_server_config: {cert_file: /dev/zero, key_file: /dev/zero}\n")},
+			"tls_server_config.cert_file: /dev/zero is not a regular file"},
+		{"web key_file too large", []string{"--web.config.file", bigKeyWebConfig(t)}, "big.key is larger than 1 MiB"},
 		{"web config not yaml", []string{"--web.config.file", writeFile(t, "w.yml", "hunter2secret\n")}, "--web.config.file"},
 		{"listen beyond loopback", []string{"--listen", ":0"}, "--insecure-listen"},
 		{"listen on all v6", []string{"--listen", "[::]:0"}, "without TLS or basic auth"},
