@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
-	"net/netip"
 	"testing"
 	"time"
 
