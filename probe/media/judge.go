@@ -61,7 +61,7 @@ func (p *Probe) pickStreamPort(ports []portOutcome) (uint16, vocab.Observed) {
 // notStreamed fills r when the ports decided without a stream.
 func (p *Probe) notStreamed(r *report.Result, verdict vocab.Observed, ports []portOutcome) {
 	var first portOutcome
-	var blocked []string
+	var blocked []portState
 	allSelf := true
 	for _, o := range ports {
 		if !isMediaPort(o.port) {
@@ -70,7 +70,7 @@ func (p *Probe) notStreamed(r *report.Result, verdict vocab.Observed, ports []po
 		if first.port == 0 {
 			first = o
 		}
-		blocked = append(blocked, fmt.Sprintf("%d %s", o.port, o.observed))
+		blocked = append(blocked, portState{o.port, o.observed})
 		allSelf = allSelf && o.fromResponder && o.reason == vocab.ReasonPortUnreach
 	}
 	r.Observed = verdict
@@ -90,12 +90,41 @@ func (p *Probe) notStreamed(r *report.Result, verdict vocab.Observed, ports []po
 	}
 }
 
-// summarizePorts keeps a hint short: the first three ports and a count.
-func summarizePorts(ps []string) string {
-	if len(ps) > 3 {
-		return strings.Join(ps[:3], ", ") + fmt.Sprintf(" and %d more", len(ps)-3)
+// portState is one port's observed state, for a hint.
+type portState struct {
+	port  uint16
+	state vocab.Observed
+}
+
+// summarizePorts keeps a hint short: consecutive ports in the same state
+// make one range ("8801-8810 filtered"), and past three ranges the rest
+// are counted ("and 4 more ports").
+func summarizePorts(ps []portState) string {
+	var runs []string
+	left := 0
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1].state == ps[i].state && ps[j+1].port == ps[j].port+1 {
+			j++
+		}
+		switch {
+		case len(runs) == 3:
+			left += j - i + 1
+		case j > i:
+			runs = append(runs, fmt.Sprintf("%d-%d %s", ps[i].port, ps[j].port, ps[i].state))
+		default:
+			runs = append(runs, fmt.Sprintf("%d %s", ps[i].port, ps[i].state))
+		}
+		i = j + 1
 	}
-	return strings.Join(ps, ", ")
+	out := strings.Join(runs, ", ")
+	switch {
+	case left == 1:
+		out += " and 1 more port"
+	case left > 1:
+		out += fmt.Sprintf(" and %d more ports", left)
+	}
+	return out
 }
 
 // judge fills r from a stream's run.

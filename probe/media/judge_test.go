@@ -73,3 +73,32 @@ func TestDSCPHint(t *testing.T) {
 		t.Errorf("unchanged mark: hint %q", h)
 	}
 }
+
+func TestSummarizePorts(t *testing.T) {
+	f, u, o := vocab.UDPFiltered, vocab.UDPUnreachable, vocab.UDPOpen
+	run := func(lo, hi uint16, st vocab.Observed) []portState {
+		var ps []portState
+		for p := lo; p <= hi; p++ {
+			ps = append(ps, portState{p, st})
+		}
+		return ps
+	}
+	for _, tt := range []struct {
+		in   []portState
+		want string
+	}{
+		{nil, ""},
+		{run(8801, 8801, f), "8801 filtered"},
+		{run(8801, 8810, f), "8801-8810 filtered"},
+		{append(run(8801, 8805, f), run(8806, 8810, u)...), "8801-8805 filtered, 8806-8810 unreachable"},
+		{[]portState{{8801, f}, {8803, f}}, "8801 filtered, 8803 filtered"},
+		{append(append(append(run(8801, 8802, f), run(8803, 8803, o)...), run(8804, 8804, u)...), run(8805, 8810, f)...),
+			"8801-8802 filtered, 8803 open, 8804 unreachable and 6 more ports"},
+		{append(append(append(run(8801, 8801, f), run(8802, 8802, o)...), run(8803, 8803, u)...), run(8804, 8804, f)...),
+			"8801 filtered, 8802 open, 8803 unreachable and 1 more port"},
+	} {
+		if got := summarizePorts(tt.in); got != tt.want {
+			t.Errorf("summarizePorts(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
