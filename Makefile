@@ -35,7 +35,7 @@ lint: ## gofmt, go mod tidy, the import rule (nothing outside cmd/ imports cmd/)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-bench: build ## Go benchmarks, portcheck beside nmap on /16s, roompath serve at fleet size beside blackbox_exporter, as one table (root; about 25 minutes)
+bench: build ## Go benchmarks, portcheck beside nmap on /16s, roompath serve at fleet size beside blackbox_exporter, as one table (root; about 20 minutes)
 	$(GO) test -run '^$$' -bench . -benchmem ./probe/dnsprobe/ ./probe/media/... ./report/ ./internal/targets/ ./exporter/
 	@rows=$$(mktemp) && \
 	  BENCH_ROWS=$$rows $(GO) run ./internal/benchsweep && \
