@@ -7,13 +7,12 @@
 // share address pairs within a TIME_WAIT; then the peak RSS of every
 // output format on a /16, and of a 1,048,576-probe sweep (16 ports x a
 // /16, --force) in json and ndjson. Every json, ndjson and text result
-// (the formats whose parser here reads the address) is checked against the lab's design (nslab.SweepExpected):
-// a row counts those that differ by designed state, observed state and
-// reason, so a slow-but-alive host called filtered shows. It prints one
-// table with ratios and,
-// when BENCH_ROWS names a file, appends each row to it
-// (figure, value, comparison tool, its value, ratio; tab-separated).
-// Needs root.
+// (the formats whose parser here reads the address) is checked against
+// the lab's design (nslab.SweepExpected): a row counts those that differ
+// by designed state, observed state and reason, so a slow-but-alive host
+// called filtered shows. It prints one table with ratios and, when
+// BENCH_ROWS names a file, appends each row to it (figure, value,
+// comparison tool, its value, ratio; tab-separated). Needs root.
 package main
 
 import (
