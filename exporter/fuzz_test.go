@@ -64,3 +64,20 @@ func FuzzSplitTarget(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitTargetZones: a zone an interface could be called passes, one
+// no interface is called (netip takes any text after '%') is refused.
+func TestSplitTargetZones(t *testing.T) {
+	for _, tt := range []struct {
+		target string
+		ok     bool
+	}{
+		{"fe80::1%eth0", true}, {"[fe80::1%eth0]:22", true}, {"fe80::1%2", true}, {"[fe80::1%br-lan.10]:443", true},
+		{"::%]0", false}, {"[::%a b]:22", false}, {"fe80::1%" + strings.Repeat("x", 16), false}, {"[fe80::1%a/b]:1", false},
+	} {
+		_, _, err := splitTarget(tt.target, 9090)
+		if (err == nil) != tt.ok {
+			t.Errorf("splitTarget(%q): error %v, want ok=%v", tt.target, err, tt.ok)
+		}
+	}
+}
