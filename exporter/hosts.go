@@ -21,13 +21,13 @@ func splitTarget(target string, def uint16) (host string, port uint16, err error
 		if err != nil || n == 0 || h == "" {
 			return "", 0, badTarget("target %q: want host or host:port with a port 1-65535", target)
 		}
-		if ip, err := netip.ParseAddr(h); err == nil && !validZone(ip.Zone()) {
+		if ip, err := netip.ParseAddr(h); err == nil && !probe.ValidZone(ip.Zone()) {
 			return "", 0, badTarget("target %q: the zone is not an interface name", target)
 		}
 		return h, uint16(n), nil
 	}
 	if ip, err := netip.ParseAddr(target); err == nil {
-		if !validZone(ip.Zone()) {
+		if !probe.ValidZone(ip.Zone()) {
 			return "", 0, badTarget("target %q: the zone is not an interface name", target)
 		}
 		return ip.String(), def, nil
@@ -36,22 +36,6 @@ func splitTarget(target string, def uint16) (host string, port uint16, err error
 		return "", 0, badTarget("target %q: want host or host:port", target)
 	}
 	return target, def, nil
-}
-
-// validZone reports whether an IPv6 zone could name an interface: none,
-// an index, or up to 15 letters, digits, '.', '_' and '-' (netip takes any
-// text after '%', "::%]0" too, which no interface is called and which
-// does not survive being written back as [host]:port).
-func validZone(z string) bool {
-	if len(z) > 15 {
-		return false
-	}
-	for _, c := range z {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // pinHost allows host by name, by address, or by resolving it (every

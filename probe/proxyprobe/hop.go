@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/roompath/roompath/probe"
 	"github.com/roompath/roompath/report"
 )
 
@@ -135,8 +136,8 @@ func ParseProxyURL(s string) (Hop, error) {
 // letters, digits, '-', '_' and '.', at most 253 bytes: anything else
 // (spaces, ';', control characters) is no host a proxy can have.
 func validHost(h string) bool {
-	if _, err := netip.ParseAddr(h); err == nil {
-		return true
+	if a, err := netip.ParseAddr(h); err == nil {
+		return probe.ValidZone(a.Zone())
 	}
 	if h == "" || len(h) > 253 {
 		return false

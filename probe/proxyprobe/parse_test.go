@@ -132,6 +132,8 @@ func TestParseConnectTo(t *testing.T) {
 		{"zoom.us:443:127.0.0.1", ConnectTo{}, true},
 		{"zoom.us:70000:127.0.0.1:1", ConnectTo{}, true},
 		{"[::1:443:a:1", ConnectTo{}, true},
+		{"zoom.us:443:[fe80::1%eth0]:8443", ConnectTo{"zoom.us", "443", "fe80::1%eth0", "8443"}, false},
+		{"::[::%0[00]:", ConnectTo{}, true}, // a zone no interface is called
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
