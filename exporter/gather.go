@@ -11,7 +11,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// The schedules' results are gathered straight into exposition families
+// In protobuf (a text scrape is written line by line, see text.go) the
+// schedules' results are gathered straight into exposition families
 // rather than through the registry: at fleet size (5,000 rooms, some
 // 45,000 series) a scrape through the registry spent most of its time in
 // the per-metric const-metric build, consistency checks and the sort of
@@ -41,37 +42,16 @@ func newFamSpec(name, help string, labels []string) *famSpec {
 	return f
 }
 
-// familyBuilder collects gauges of one set of descs into families. The
-// samples' parts come out of slabs: at fleet size a scrape builds some
-// 45,000 samples, and seven allocations each were most of its cost.
+// familyBuilder collects gauges of one set of descs into families (a
+// /probe's, and a /metrics scrape in protobuf; a text scrape goes through
+// textBuilder).
 type familyBuilder struct {
-	specs   map[*prometheus.Desc]*famSpec
-	fams    map[*prometheus.Desc]*dto.MetricFamily
-	samples int
-
-	metrics []dto.Metric
-	gauges  []dto.Gauge
-	values  []float64
-	pairs   []dto.LabelPair
-	ptrs    []*dto.LabelPair
-	strs    []string
+	specs map[*prometheus.Desc]*famSpec
+	fams  map[*prometheus.Desc]*dto.MetricFamily
 }
 
 func newFamilyBuilder(d *descs) *familyBuilder {
 	return &familyBuilder{specs: d.specs, fams: map[*prometheus.Desc]*dto.MetricFamily{}}
-}
-
-// take cuts n elements off the front of *slab; when it is short, a new
-// slab holds room for n times `samples` more (the builder's samples so
-// far, at least 8 and at most 512: a probe's dozen samples take little,
-// a fleet's scrape few allocations).
-func take[T any](slab *[]T, n, samples int) []T {
-	if len(*slab) < n {
-		*slab = make([]T, n*min(max(samples, 8), 512))
-	}
-	out := (*slab)[:n:n]
-	*slab = (*slab)[n:]
-	return out
 }
 
 // send adds one gauge. A descriptor it does not know, or the wrong number
@@ -88,8 +68,9 @@ func (b *familyBuilder) send(d *prometheus.Desc, v float64, labels, extra []stri
 		mf = &dto.MetricFamily{Name: &spec.name, Help: &spec.help, Type: dto.MetricType_GAUGE.Enum()}
 		b.fams[d] = mf
 	}
-	b.samples++
-	vals, pairs, ptrs := take(&b.strs, n, b.samples), take(&b.pairs, n, b.samples), take(&b.ptrs, n, b.samples)
+	vals := make([]string, n)
+	pairs := make([]dto.LabelPair, n)
+	ptrs := make([]*dto.LabelPair, n)
 	for j, i := range spec.order {
 		vals[j] = labelValue(labels, extra, i)
 		if !utf8.ValidString(vals[j]) {
@@ -98,11 +79,7 @@ func (b *familyBuilder) send(d *prometheus.Desc, v float64, labels, extra []stri
 		pairs[j].Name, pairs[j].Value = spec.sorted[j], &vals[j]
 		ptrs[j] = &pairs[j]
 	}
-	m, g, val := &take(&b.metrics, 1, b.samples)[0], &take(&b.gauges, 1, b.samples)[0], &take(&b.values, 1, b.samples)[0]
-	*val = v
-	g.Value = val
-	m.Label, m.Gauge = ptrs, g
-	mf.Metric = append(mf.Metric, m)
+	mf.Metric = append(mf.Metric, &dto.Metric{Label: ptrs, Gauge: &dto.Gauge{Value: &v}})
 }
 
 // families returns the families that have samples, sorted by name.

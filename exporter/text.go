@@ -53,7 +53,11 @@ func (b *textBuilder) send(d *prometheus.Desc, v float64, labels, extra []string
 	}
 	line := append(b.scratch[:0], spec.name...)
 	for j, i := range spec.order {
-		line = append(line, ",{"[boolInt(j == 0)])
+		sep := byte(',')
+		if j == 0 {
+			sep = '{'
+		}
+		line = append(line, sep)
 		line = append(line, *spec.sorted[j]...)
 		line = append(line, '=', '"')
 		line = appendLabelValue(line, labelValue(labels, extra, i))
@@ -76,13 +80,6 @@ func (b *textBuilder) send(d *prometheus.Desc, v float64, labels, extra []string
 	}
 	last := &(*chunks)[len(*chunks)-1]
 	*last = append(*last, line...)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // appendLabelValue appends s escaped as expfmt escapes a label value
